@@ -1,0 +1,77 @@
+package gridgraph;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.GraphDatabaseService;
+
+/**
+ * Runs Neo4j Community in this JVM with Bolt on 127.0.0.1 and authentication on.
+ *
+ * <p>Arguments: {@code HOME_DIR PORT PAGECACHE_BYTES TX_TIMEOUT_SECONDS}. The password for user {@code neo4j}
+ * comes from the environment variable {@code GRIDGRAPH_NEO4J_PASSWORD} (never from the command line,
+ * where other users could read it). Prints {@code GRIDGRAPH-READY} once Bolt accepts connections and
+ * shuts the database down cleanly on SIGTERM or SIGINT.
+ */
+public final class Launcher {
+    private Launcher() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 4) {
+            System.err.println("usage: Launcher HOME_DIR PORT PAGECACHE_BYTES TX_TIMEOUT_SECONDS");
+            System.exit(2);
+        }
+        Path home = Path.of(args[0]).toAbsolutePath();
+        int port = Integer.parseInt(args[1]);
+        long pagecacheBytes = Long.parseLong(args[2]);
+        long txTimeoutSeconds = Long.parseLong(args[3]);
+        String password = System.getenv("GRIDGRAPH_NEO4J_PASSWORD");
+        if (password == null || password.length() < 8) {
+            System.err.println("GRIDGRAPH_NEO4J_PASSWORD must be set to at least 8 characters");
+            System.exit(2);
+        }
+        Files.createDirectories(home);
+
+        DatabaseManagementService service = new DatabaseManagementServiceBuilder(home)
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(txTimeoutSeconds))
+                .setConfig(GraphDatabaseSettings.pagecache_memory, pagecacheBytes)
+                .setConfig(GraphDatabaseSettings.udc_enabled, false)
+                .build();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("GRIDGRAPH-STOPPING");
+            service.shutdown();
+            System.out.println("GRIDGRAPH-STOPPED");
+            stopped.countDown();
+        }, "gridgraph-shutdown"));
+
+        // The launcher owns this server, so it keeps user neo4j's password equal to the configured one;
+        // this also clears the "change required" flag a new database starts with.
+        GraphDatabaseService system = service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+        try {
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+        } catch (RuntimeException e) {
+            // Neo4j refuses to "change" a password to its current value; that is the usual restart case.
+            if (!String.valueOf(e.getMessage()).contains("cannot be the same")) {
+                throw e;
+            }
+        }
+
+        System.out.println("GRIDGRAPH-READY " + port);
+        System.out.flush();
+        stopped.await();
+    }
+}

@@ -1,0 +1,1 @@
+"""The domain model: node and relationship types, enumerations, the case state machine, GraphQL types."""

@@ -1,0 +1,97 @@
+"""How ID and phone numbers are kept (PIPL): a keyed hash, a masked form and ciphertext, never plain text.
+
+- ``hash``: HMAC-SHA256 under a key of this deployment, for lookup and de-duplication. Without the key the
+  hash cannot be reversed by trying all 18-digit numbers.
+- ``masked``: for display, e.g. ``3707**********1234`` and ``138****5678``.
+- ``cipher``: AES-256-GCM ciphertext for an audited reveal by those allowed.
+
+The key comes from ``GRIDGRAPH_PII_KEY`` or is generated at first use into ``var/pii.key`` (mode 0600, outside
+the repository). Hash and cipher use separate keys derived from it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from graph.secrets import read_or_create
+from graph.settings import Settings
+
+
+@dataclass(frozen=True)
+class Protected:
+    """The three stored forms of one sensitive value."""
+
+    hash: str
+    masked: str
+    cipher: str
+
+
+def mask_id_number(number: str) -> str:
+    """``370781198801021234`` → ``3707**********1234`` (first 4 and last 4 kept)."""
+    if len(number) <= 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def mask_phone(number: str) -> str:
+    """``13812345678`` → ``138****5678``; other lengths keep the first 3 and last 4."""
+    if len(number) <= 7:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+class SensitiveData:
+    """Hashes, masks, encrypts and decrypts ID and phone numbers with this deployment's key."""
+
+    def __init__(self, master_key: bytes) -> None:
+        if len(master_key) < 32:
+            raise ValueError("the PII key must be at least 32 bytes")
+        self._hash_key = hmac.new(master_key, b"gridgraph/hash", hashlib.sha256).digest()
+        self._aead = AESGCM(hmac.new(master_key, b"gridgraph/cipher", hashlib.sha256).digest())
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SensitiveData:
+        """The key from GRIDGRAPH_PII_KEY, or from ``var/pii.key`` (generated on first use)."""
+        if settings.pii_key is not None:
+            text = settings.pii_key.reveal()
+        else:
+            text = read_or_create(settings.var_dir / "pii.key", make=32)
+        return cls(_decode_key(text))
+
+    def hash(self, kind: str, value: str) -> str:
+        """Keyed hash of a normalised value; ``kind`` ('id', 'phone') keeps the two namespaces apart."""
+        return hmac.new(self._hash_key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:40]
+
+    def encrypt(self, value: str) -> str:
+        nonce = os.urandom(12)
+        return base64.urlsafe_b64encode(nonce + self._aead.encrypt(nonce, value.encode(), None)).decode()
+
+    def decrypt(self, cipher: str) -> str:
+        raw = base64.urlsafe_b64decode(cipher.encode())
+        return self._aead.decrypt(raw[:12], raw[12:], None).decode()
+
+    def protect_id(self, number: str) -> Protected:
+        return Protected(self.hash("id", number), mask_id_number(number), self.encrypt(number))
+
+    def protect_phone(self, number: str) -> Protected:
+        return Protected(self.hash("phone", number), mask_phone(number), self.encrypt(number))
+
+
+def _decode_key(text: str) -> bytes:
+    padded = text.strip() + "=" * (-len(text.strip()) % 4)
+    try:
+        key = base64.urlsafe_b64decode(padded)
+    except ValueError:
+        key = b""
+    if len(key) < 32:
+        raise ValueError(
+            "GRIDGRAPH_PII_KEY must be base64 of at least 32 random bytes, e.g. the output of "
+            "`python -c \"import secrets; print(secrets.token_urlsafe(32))\"`"
+        )
+    return key
