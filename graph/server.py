@@ -232,17 +232,24 @@ class LocalNeo4j:
             env = {**os.environ, "GRIDGRAPH_NEO4J_PASSWORD": self.password}
             with self.log_file.open("ab") as log:
                 log.write(f"--- start {time.strftime('%Y-%m-%d %H:%M:%S')} ---\n".encode())
-                log.flush()
-                child = subprocess.Popen(
-                    [java, f"-Xmx{self.heap}", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
-                     "-cp", os.pathsep.join(classpath), LAUNCHER_CLASS,
-                     str(self.home / "db"), str(self.port), str(self.pagecache_bytes),
-                     str(max(1, int(self.tx_timeout)))],
-                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                    env=env, cwd=self.home, start_new_session=True,
-                )
+            argv = [java, f"-Xmx{self.heap}", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
+                    "-cp", os.pathsep.join(classpath), LAUNCHER_CLASS,
+                    str(self.home / "db"), str(self.port), str(self.pagecache_bytes),
+                    str(max(1, int(self.tx_timeout)))]
+            # posix_spawn rather than Popen: the server outlives this process (its own session), and no
+            # Popen object is left to be reaped or to warn about a child still running.
+            pid = os.posix_spawn(
+                java, argv, env,
+                file_actions=[
+                    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                    (os.POSIX_SPAWN_OPEN, 1, str(self.log_file), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644),
+                    (os.POSIX_SPAWN_DUP2, 1, 2),
+                ],
+                setsid=True,
+            )
+            child = psutil.Process(pid)
             self._pid_file.write_text(json.dumps({"pid": child.pid, "port": self.port}))
-            self._wait_for_bolt(psutil.Process(child.pid), began, self.port, log_offset=True)
+            self._wait_for_bolt(child, began, self.port, log_offset=True)
             return StartResult(reused=False, seconds=time.monotonic() - began, pid=child.pid, port=self.port)
 
     def _wait_for_bolt(self, process: psutil.Process, began: float, port: int, log_offset: bool = False) -> None:

@@ -1,0 +1,39 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run   – install, start the local Neo4j, migrate, load the sample town, serve the API
+#   make test  – install, then lint, type-check and run the tests against a real Neo4j
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test setup system-deps lint clean-var
+
+system-deps:
+	@command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Java 17 and Maven (needed for the local Neo4j)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven; \
+	  else \
+	    echo "Java 17 and Maven are needed for the local Neo4j: install openjdk-17-jdk-headless and maven, or set NEO4J_URI."; \
+	    exit 1; \
+	  fi; }
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip >/dev/null
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+setup: system-deps $(INSTALLED)
+
+run: setup
+	$(BIN)/gridgraph db start
+	$(BIN)/gridgraph migrate
+	$(BIN)/gridgraph serve
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
