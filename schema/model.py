@@ -12,7 +12,9 @@ Keys and conventions the loaders, queries and API share:
   carry ``gridPath``, the path of the grid they sit in, so that scoping a caller to a grid subtree is one
   indexed ``STARTS WITH`` in the query's ``WHERE``.
 - ``Unit.code``: ``<grid code>/<unit name>`` unless the sheet gives a code.
-- ``Household.code``: ``<village code>-<household number>`` (户号 is unique only inside a village).
+- ``Household.code``: ``<village code>-<household number>`` (户号 is unique only inside a village). The
+  village code is the code of the household's second-level grid (二级网格, one per administrative village),
+  found by walking up from the grid the census names; ``Household.villageCode`` keeps it.
 - ``Person.key``: ``id:<idHash>`` for a person with an ID number, else ``nid:<hash of name and household
   or grid>``. ID and phone numbers are stored only as ``idHash``/``idMasked``/``idCipher`` and
   ``phoneHash``/``phoneMasked``/``phoneCipher`` (see :mod:`schema.sensitive`).
