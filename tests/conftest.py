@@ -9,6 +9,8 @@ import pytest
 
 from graph.database import Database
 from graph.settings import Settings
+from schema.sensitive import SensitiveData
+from tests.fixtures.town import TEST_PII_KEY, Town, build_town, write_town
 from tests.neo4j_fixture import empty_graph, open_test_database, test_server
 
 
@@ -23,7 +25,7 @@ def neo4j_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
 def test_env(neo4j_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The full environment of a gridgraph process under test (own var/ folder and keys)."""
     var_dir = tmp_path_factory.mktemp("var")
-    return {**neo4j_env, "GRIDGRAPH_VAR_DIR": str(var_dir)}
+    return {**neo4j_env, "GRIDGRAPH_VAR_DIR": str(var_dir), "GRIDGRAPH_PII_KEY": TEST_PII_KEY}
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +50,23 @@ def db(session_db: Database) -> Database:
 @pytest.fixture
 def var_dir(tmp_path: Path) -> Path:
     return tmp_path / "var"
+
+
+
+@pytest.fixture(scope="session")
+def town() -> Town:
+    """The deterministic fixture town's objects (see tests/fixtures/town.py)."""
+    return build_town()
+
+
+@pytest.fixture(scope="session")
+def town_sensitive(settings: Settings) -> SensitiveData:
+    """Hashing and encryption with the tests' fixed PII key (the same key ``settings`` carries)."""
+    return SensitiveData.from_settings(settings)
+
+
+@pytest.fixture
+def town_db(db: Database, town: Town, town_sensitive: SensitiveData) -> Database:
+    """The test database holding exactly the fixture town."""
+    write_town(db, town, town_sensitive)
+    return db
