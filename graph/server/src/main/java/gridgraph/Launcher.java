@@ -2,12 +2,16 @@ package gridgraph;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
@@ -47,6 +51,9 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(txTimeoutSeconds))
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pagecacheBytes)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
+                // Idle Bolt workers otherwise hold a clean shutdown for 10 s.
+                .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(2))
+                .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(2))
                 .build();
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -58,20 +65,32 @@ public final class Launcher {
         }, "gridgraph-shutdown"));
 
         // The launcher owns this server, so it keeps user neo4j's password equal to the configured one;
-        // this also clears the "change required" flag a new database starts with.
-        GraphDatabaseService system = service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-        try {
-            system.executeTransactionally(
-                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
-        } catch (RuntimeException e) {
-            // Neo4j refuses to "change" a password to its current value; that is the usual restart case.
-            if (!String.valueOf(e.getMessage()).contains("cannot be the same")) {
-                throw e;
+        // this also clears the "change required" flag a new database starts with. A digest of the password
+        // last applied skips the statement on ordinary restarts (the first Cypher statement costs seconds).
+        Path applied = home.resolve("password.applied");
+        String digest = sha256(password);
+        if (!Files.exists(applied) || !Files.readString(applied).equals(digest)) {
+            GraphDatabaseService system = service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+            try {
+                system.executeTransactionally(
+                        "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+            } catch (RuntimeException e) {
+                // Neo4j refuses to "change" a password to its current value: nothing to do then.
+                if (!String.valueOf(e.getMessage()).contains("cannot be the same")) {
+                    throw e;
+                }
             }
+            Files.writeString(applied, digest);
+            Files.setPosixFilePermissions(applied, PosixFilePermissions.fromString("rw-------"));
         }
 
         System.out.println("GRIDGRAPH-READY " + port);
         System.out.flush();
         stopped.await();
+    }
+
+    private static String sha256(String text) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        return HexFormat.of().formatHex(digest.digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }
