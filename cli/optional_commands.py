@@ -9,7 +9,9 @@ import importlib
 
 import click
 
-COMMAND_MODULES: tuple[tuple[str, str], ...] = ()
+COMMAND_MODULES: tuple[tuple[str, str], ...] = (
+    ("loaders.sample.command", "sample_command"),
+)
 
 
 def available() -> list[click.Command]:
