@@ -90,6 +90,7 @@ class CensusWriter:
         record = manifest.add_sheet(sheet, "census", header_row, list(layout.headers))
         host = self.rng.choice(village.households) if incoming else None
         written = 0
+        merged: list[str] = []
         for household in village.households:
             rows = self._household_rows(household, household_defects)
             if household is host and incoming is not None:
@@ -121,12 +122,13 @@ class CensusWriter:
                             file, name, at, "联系电话", "person_in_two_villages", defects.CONFLICT, value))
             last = sheet.next_row - 1
             if layout.merged and last > first:
-                for column in ("户号", "现住址"):
-                    sheet.merge_down(_COLUMN[column], first, last,
-                                     household.number if column == "户号" else household.address)
-                    manifest.layout_at(sheet, first, "merged_cells", last, layout.headers[_COLUMN[column]])
+                for column, value in ((_COLUMN["户号"], household.number), (_COLUMN["现住址"], household.address)):
+                    sheet.merge_down(column, first, last, value)
+                    letter = chr(ord("A") + column)
+                    merged.append(f"{letter}{first}:{letter}{last}")
             if layout.blank_between and self.rng.random() < 0.04:
                 manifest.layout_at(sheet, sheet.blank(), "blank_row_in_data")
+        manifest.merged(sheet, merged)
         if layout.footer:
             manifest.layout_at(sheet, sheet.blank(), "blank_row_below_data")
             clerk, checker = (p.name for p in self.rng.sample(village.persons(), 2))

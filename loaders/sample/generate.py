@@ -87,7 +87,7 @@ def generate_town(job: TownJob) -> Manifest:
     town = make_town(rng, scale, job.index, job.name)
     folder = f"{town.code}_{town.name}"
     manifest = Manifest(scale.name.value, job.seed, job.fmt, job.as_of.isoformat())
-    ledgers = LedgerWriter(job.outdir, folder, town, job.fmt, manifest)
+    ledgers = LedgerWriter(job.outdir, folder, town, job.fmt, manifest, job.as_of)
     ledgers.party_org(town_committee(town))
     families = FamilyMaker(rng, town.county_code, job.as_of, IdIssuer(job.index))
     villages = VillageMaker(rng, town, job.as_of, families)
@@ -99,7 +99,7 @@ def generate_town(job: TownJob) -> Manifest:
         first = town.villages[group[0]]
         stem = (f"{first.name}人口信息采集表" if len(group) == 1
                 else f"{first.area.name.removeprefix(town.name)}人口信息采集表（{first.name}等{len(group)}村）")
-        book = Book(job.outdir, f"{folder}/人口信息采集表/{stem}", job.fmt,
+        book = Book(job.outdir, f"{folder}/人口信息采集表/{stem}", job.fmt, job.as_of,
                     encoding=_CENSUS_ENCODINGS[group[0] % 3 if group[0] < 3 else rng.choice((0, 1, 1, 2, 2))])
         for v in group:
             plan = town.villages[v]
@@ -115,7 +115,7 @@ def generate_town(job: TownJob) -> Manifest:
             referenced |= {id(w.person) for w in village_cases.wishes}
             protected = referenced | {id(h.head) for h in village.households}
             outgoing = (choose_mover(rng, village, protected, job.as_of)
-                        if v + 1 < len(town.villages) and (force or rng.random() < 0.03) else None)
+                        if v + 1 < len(town.villages) and (force or rng.random() < 0.05) else None)
             household_defects = choose_household_defects(rng, village, referenced, force, outgoing)
             left_out = {id(h.head) for h in village.households if id(h) in household_defects.no_head}
             if outgoing is not None:

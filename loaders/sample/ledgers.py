@@ -6,6 +6,7 @@ They are streamed row by row (``constant_memory``) as villages are generated.
 from __future__ import annotations
 
 import random
+from datetime import date
 from pathlib import Path
 
 from loaders.sample.cases import VillageCases
@@ -39,10 +40,10 @@ _FILES = {"gridRoster": "网格信息表", "units": "网格单元表", "partyOrg
 class LedgerWriter:
     """Opens a town's ledgers and appends each village's rows to them."""
 
-    def __init__(self, root: Path, folder: str, town: Town, fmt: str, manifest: Manifest) -> None:
+    def __init__(self, root: Path, folder: str, town: Town, fmt: str, manifest: Manifest, created: date) -> None:
         self.town = town
         self.manifest = manifest
-        self.books: dict[str, Book] = {kind: Book(root, f"{folder}/{stem}", fmt, constant_memory=True,
+        self.books: dict[str, Book] = {kind: Book(root, f"{folder}/{stem}", fmt, created, constant_memory=True,
                                                   encoding=_ENCODINGS[kind]) for kind, stem in _FILES.items()}
         self.sheets: dict[str, Sheet] = {}
         self.records: dict[str, SheetRecord] = {}

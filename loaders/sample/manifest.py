@@ -6,6 +6,7 @@ Rows are numbered as Excel shows them (CSV: the line number); ``sheet`` is ``nul
 from __future__ import annotations
 
 import json
+import string
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -39,9 +40,10 @@ class LayoutRecord:
     file: str
     sheet: str | None
     row: int
-    code: str                 # title_row, blank_row_above_header, blank_row_in_data, footer, merged_cells
+    code: str                 # title_row, blank_row_above_header, blank_row_in_data, blank_row_below_data,
+                              # footer, merged_cells
     last_row: int | None = None
-    column: str | None = None
+    ranges: list[str] | None = None   # merged_cells: every merged range of the sheet, e.g. "A5:A8"
 
 
 @dataclass(slots=True)
@@ -73,9 +75,15 @@ class Manifest:
         self.sheets.append(record)
         return record
 
-    def layout_at(self, sheet: Sheet, row: int, code: str, last_row: int | None = None,
-                  column: str | None = None) -> None:
-        self.layout.append(LayoutRecord(sheet.file, sheet.name, row, code, last_row, column))
+    def layout_at(self, sheet: Sheet, row: int, code: str) -> None:
+        self.layout.append(LayoutRecord(sheet.file, sheet.name, row, code))
+
+    def merged(self, sheet: Sheet, ranges: list[str]) -> None:
+        """All vertically merged ranges of a sheet, as one record."""
+        if ranges:
+            first = int(ranges[0].split(":")[0].lstrip(string.ascii_uppercase))
+            last = int(ranges[-1].split(":")[1].lstrip(string.ascii_uppercase))
+            self.layout.append(LayoutRecord(sheet.file, sheet.name, first, "merged_cells", last, ranges))
 
     def defect(self, sheet: Sheet, row: int, column: str, code: str, expect: str, value: Cell) -> None:
         self.defects.append(DefectRecord(sheet.file, sheet.name, row, column, code, expect, cell_text(value)))
@@ -106,7 +114,18 @@ class Manifest:
         }
 
     def write(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        """Write as JSON with one record per line, so that large manifests stay readable and diffable."""
+        data = self.to_json()
+        lines = ["{"]
+        for index, (key, value) in enumerate(data.items()):
+            comma = "," if index < len(data) - 1 else ""
+            if isinstance(value, list):
+                items = ",\n".join("  " + json.dumps(item, ensure_ascii=False) for item in value)
+                lines.append(f' "{key}": [\n{items}\n ]{comma}' if value else f' "{key}": []{comma}')
+            else:
+                lines.append(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}")
+        lines.append("}")
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _camel(record: dict[str, Any]) -> dict[str, Any]:

@@ -29,7 +29,7 @@ SCALES: dict[ScaleName, Scale] = {
     # Three small villages (~300 persons): every kind of defect still occurs, tests stay fast.
     ScaleName.VILLAGE: Scale(ScaleName.VILLAGE, 1, 1, 3, 0, (34, 40), (0, 0)),
     # Seed 000: 7 management areas, ~90 second-level grids; ~25,000 persons.
-    ScaleName.TOWN: Scale(ScaleName.TOWN, 1, 7, 90, 3, (45, 150), (240, 380)),
+    ScaleName.TOWN: Scale(ScaleName.TOWN, 1, 7, 90, 3, (42, 142), (240, 380)),
     # About 12 towns, ~300,000 persons.
-    ScaleName.COUNTY: Scale(ScaleName.COUNTY, 12, 7, 90, 3, (45, 150), (240, 380)),
+    ScaleName.COUNTY: Scale(ScaleName.COUNTY, 12, 7, 90, 3, (42, 142), (240, 380)),
 }

@@ -79,6 +79,10 @@ class XlsxSheet(Sheet):
         self.next_row += 1
         return number
 
+    def release(self) -> None:
+        # A closed workbook's worksheets still hold every cell (normal mode): let them go.
+        self._ws = None
+
     def merge_down(self, column: int, first_row: int, last_row: int, value: Cell) -> None:
         if last_row > first_row:
             self._ws.merge_range(first_row - 1, column, last_row - 1, column, cell_text(value),
@@ -108,12 +112,14 @@ class CsvSheet(Sheet):
             self.encoding = "gb18030"
             data = text.encode(self.encoding)
         self._path.write_bytes(data)
+        self._rows = []
 
 
 class Book:
     """A workbook (.xlsx) or a set of CSV files named after it (one per sheet)."""
 
-    def __init__(self, root: Path, stem: str, fmt: str, constant_memory: bool = False, encoding: str = "utf-8") -> None:
+    def __init__(self, root: Path, stem: str, fmt: str, created: date, constant_memory: bool = False,
+                 encoding: str = "utf-8") -> None:
         self.root = root
         self.stem = stem          # relative path without extension
         self.fmt = fmt
@@ -125,6 +131,8 @@ class Book:
             self._workbook = xlsxwriter.Workbook(str(root / f"{stem}.xlsx"), {
                 "constant_memory": constant_memory, "strings_to_numbers": False, "strings_to_formulas": False,
                 "strings_to_urls": False})
+            # A fixed creation time makes the same seed give byte-identical workbooks.
+            self._workbook.set_properties({"created": datetime(created.year, created.month, created.day)})
             self._formats = {
                 "date": self._workbook.add_format({"num_format": "yyyy-mm-dd"}),
                 "datetime": self._workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
@@ -144,8 +152,12 @@ class Book:
         return new
 
     def close(self) -> None:
+        """Write the files; the sheets keep only their names, files and encodings."""
         if self._workbook is not None:
             self._workbook.close()
+            self._workbook = None
         for sheet in self.sheets:
             if isinstance(sheet, CsvSheet):
                 sheet.close()
+            elif isinstance(sheet, XlsxSheet):
+                sheet.release()
