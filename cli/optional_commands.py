@@ -11,6 +11,7 @@ import click
 
 COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("loaders.sample.command", "sample_command"),
+    ("loaders.cli", "load_command"),
 )
 
 

@@ -1,0 +1,83 @@
+"""``gridgraph load PATH... [--dry-run] [--report FILE.json]``: import spreadsheets into the graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cli.main import current_settings, friendly_errors
+from graph.connect import open_database
+from loaders.importer import DEFAULT_BATCH_SIZE, Importer
+from loaders.report import ImportReport
+
+SHOWN_ISSUES = 20
+
+
+@click.command("load")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and report everything; write nothing.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the full report (every rejected row and warning) to this JSON file.")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=DEFAULT_BATCH_SIZE, show_default=True,
+              help="Rows per write transaction.")
+@friendly_errors
+def load_command(paths: tuple[Path, ...], dry_run: bool, report_path: Path | None, batch_size: int) -> None:
+    """Import census workbooks, grid rosters and ledgers (.xlsx or .csv files, or folders of them).
+
+    Each sheet's kind is recognised by its headers; sheets are imported in dependency order (grids, party
+    organisations, census, units, contacts, ledgers). Running the same files again changes nothing.
+    """
+    settings = current_settings()
+    console = Console(stderr=True)
+    with open_database(settings, apply_migrations=True) as database, Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True, disable=not console.is_terminal,
+    ) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def on_progress(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = progress.add_task(label, total=total or None)
+            progress.update(tasks[label], completed=done, total=total or None)
+
+        report = Importer(database, settings, dry_run=dry_run, batch_size=batch_size, progress=on_progress).run(
+            list(paths))
+    print_summary(report)
+    if report_path is not None:
+        report.write_json(report_path)
+        click.echo(f"Full report: {report_path}")
+    if report.unreadable:
+        raise SystemExit(2)
+
+
+def print_summary(report: ImportReport) -> None:
+    """The per file and sheet table, the first issues, and what could not be read."""
+    console = Console(width=160)
+    table = Table(title="Dry run: nothing was written" if report.dry_run else "Import", title_justify="left")
+    for column in ("file", "sheet", "kind", "rows", "created", "updated", "unchanged", "rejected", "warnings"):
+        table.add_column(column, justify="right" if column not in ("file", "sheet", "kind") else "left")
+    for file in report.files:
+        for sheet in file.sheets:
+            table.add_row(file.file, sheet.sheet or "", sheet.kind or "not recognised", str(sheet.rows),
+                          str(sheet.created), str(sheet.updated), str(sheet.unchanged), str(sheet.rejected),
+                          str(sheet.warnings))
+    console.print(table)
+    totals = report.totals()
+    click.echo(f"{totals['rows']} rows read: {totals['created']} created, {totals['updated']} updated, "
+               f"{totals['unchanged']} unchanged, {totals['rejected']} rejected, {totals['warnings']} warnings "
+               f"in {report.seconds:.1f} s.")
+    for issue in report.issues[:SHOWN_ISSUES]:
+        where = " ".join(p for p in (issue.file, f"[{issue.sheet}]" if issue.sheet else "",
+                                     f"row {issue.row}" if issue.row else "",
+                                     f"column {issue.column}" if issue.column else "") if p)
+        click.echo(f"  {issue.severity} {issue.code}: {where}: {issue.message}"
+                   + (f" (value {issue.value})" if issue.value else ""))
+    if len(report.issues) > SHOWN_ISSUES:
+        counts = ", ".join(f"{code} {n}" for code, n in report.issue_counts().most_common())
+        click.echo(f"  … {len(report.issues) - SHOWN_ISSUES} more ({counts}); use --report FILE.json for all.")
+    for file in report.unreadable:
+        click.echo(f"Error: could not read {file.error}", err=True)

@@ -1,0 +1,201 @@
+"""The import run: find the sheets, recognise their kinds, and import them in dependency order.
+
+Sheets are ordered by kind (grid roster, party organisations, census, units, contacts, then the ledgers),
+so loading contacts before the census in one command is resolved; across separate commands, a reference
+to something not yet loaded rejects the row with a message saying what to load first. Rows stream in
+batches: the reading thread validates batch *n+1* while one writer thread applies batch *n* in its own
+transaction, in order, so each batch is all-or-nothing and an interrupted run simply resumes when run again.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from graph.database import Database
+from graph.settings import Settings
+from loaders.headers import KINDS, HeaderMatch, find_header, normalise_header, visible_headers
+from loaders.kinds import handler_for
+from loaders.kinds.base import BatchResult, KindHandler, Problem, Row, Skip
+from loaders.readers import ReadError, SheetReader, SheetRef, discover, peek_rows, sheet_refs
+from loaders.report import ImportReport, Issue, SheetSummary
+from loaders.state import RunState
+from schema.sensitive import SensitiveData
+
+DEFAULT_BATCH_SIZE = 5000
+_FOOTER = re.compile(r"^(填表人|填报人|填表日期|填报日期|制表人|制表日期|制表|审核人|审核|负责人|统计人|"
+                     r"填表单位|合计|总计|说明|注[:：]|备注[:：])")
+
+ProgressHook = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class PlannedSheet:
+    ref: SheetRef
+    header: HeaderMatch
+
+
+def _label(ref: SheetRef) -> str:
+    return str(ref.path)
+
+
+class Importer:
+    """Runs one import of files and folders into the graph (or, with ``dry_run``, only checks them)."""
+
+    def __init__(self, db: Database, settings: Settings, *, dry_run: bool = False,
+                 batch_size: int = DEFAULT_BATCH_SIZE, progress: ProgressHook | None = None) -> None:
+        self.db = db
+        self.dry_run = dry_run
+        self.batch_size = batch_size
+        self.progress = progress
+        self.sensitive = SensitiveData.from_settings(settings)
+        self.report = ImportReport(dry_run=dry_run)
+
+    def run(self, paths: list[Path]) -> ImportReport:
+        """Import every readable sheet of ``paths``; unreadable inputs are recorded in the report."""
+        started = time.perf_counter()
+        plan = self._plan(paths)
+        state = RunState.load(self.db, self.sensitive)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridgraph-writer") as writer:
+            pending: deque[tuple[Future[BatchResult], SheetSummary, Callable[[Problem], None]]] = deque()
+            for item in plan:
+                self._import_sheet(item, state, writer, pending)
+            while pending:
+                self._collect(pending.popleft())
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    # --- planning ---------------------------------------------------------------------------------------
+
+    def _plan(self, paths: list[Path]) -> list[PlannedSheet]:
+        planned: list[PlannedSheet] = []
+        for found in discover(paths):
+            if isinstance(found, ReadError):
+                name = str(found).split(": ", 1)[0]
+                self.report.file(name).error = str(found)
+                continue
+            summary = self.report.file(str(found))
+            try:
+                refs = sheet_refs(found)
+                for ref in refs:
+                    item = self._recognise(ref, summary.sheets)
+                    if item is not None:
+                        planned.append(item)
+            except ReadError as error:
+                summary.error = str(error)
+            except (OSError, UnicodeDecodeError) as error:
+                summary.error = f"{found}: cannot be read ({error})."
+        order = {kind.name: index for index, kind in enumerate(KINDS)}
+        planned.sort(key=lambda p: order[p.header.kind.name])
+        return planned
+
+    def _recognise(self, ref: SheetRef, sheets: list[SheetSummary]) -> PlannedSheet | None:
+        head = peek_rows(ref)
+        if not any(str(c).strip() for row in head for c in row):
+            return None  # an empty sheet (Sheet2, Sheet3 …) is not worth a line
+        header = find_header(head)
+        if header is None:
+            seen = visible_headers(head)
+            sheets.append(SheetSummary(_label(ref), ref.sheet, None))
+            self.report.add(Issue(
+                "sheet_unrecognised", "rejected",
+                "the sheet matches no known kind (人口信息, 网格, 单元, 党组织, 党员联系户, 矛盾纠纷台账, 12345工单, "
+                f"微心愿), so it was not imported. Headers found: {', '.join(seen) or 'none'}. Rename the headers "
+                "to the ones the README lists.", _label(ref), ref.sheet))
+            return None
+        missing = header.kind.required - header.columns.keys()
+        if missing:
+            summary = SheetSummary(_label(ref), ref.sheet, header.kind.name, header.row_index + 1)
+            sheets.append(summary)
+            names = ", ".join(header.kind.column(f).header for f in sorted(missing))
+            self.report.add(Issue(
+                "columns_missing", "rejected",
+                f"a {header.kind.label} sheet needs the column(s) {names}; add them and import again.",
+                _label(ref), ref.sheet, header.row_index + 1))
+            return None
+        return PlannedSheet(ref, header)
+
+    # --- importing --------------------------------------------------------------------------------------
+
+    def _import_sheet(self, item: PlannedSheet, state: RunState, writer: ThreadPoolExecutor,
+                      pending: deque[tuple[Future[BatchResult], SheetSummary, Callable[[Problem], None]]]) -> None:
+        ref, header = item.ref, item.header
+        file_summary = self.report.file(str(ref.path))
+        summary = SheetSummary(_label(ref), ref.sheet, header.kind.name, header.row_index + 1)
+        file_summary.sheets.append(summary)
+        if header.ignored:
+            self.report.add(Issue("columns_ignored", "warning",
+                                  f"column(s) not used by a {header.kind.label} sheet: {', '.join(header.ignored)}.",
+                                  _label(ref), ref.sheet, header.row_index + 1), summary)
+        emit = self._emitter(ref, header, summary)
+        handler: KindHandler = handler_for(header.kind.name, state, state.source_index(_label(ref), ref.sheet))
+        try:
+            with SheetReader(ref) as reader:
+                rows = self._data_rows(reader, header, summary)
+                records = handler.records(rows, emit)
+                for chunk in _chunks(records, self.batch_size):
+                    batch = [r for r in chunk if not isinstance(r, Skip)]
+                    for skip in chunk:
+                        if isinstance(skip, Skip):
+                            summary.count(skip.status)
+                    if batch:
+                        pending.append((writer.submit(self._apply, handler, batch), summary, emit))
+                    while len(pending) > 1:
+                        self._collect(pending.popleft())
+                    if self.progress is not None:
+                        done, total = reader.progress()
+                        self.progress(f"{ref.path.name} {ref.sheet or ''}".strip(), done, total)
+                handler.finish(emit)
+        except ReadError as error:
+            file_summary.error = str(error)
+
+    def _apply(self, handler: KindHandler, batch: list[Any]) -> BatchResult:
+        if self.dry_run:
+            return self.db.execute_read(lambda tx: handler.apply(tx, batch, False))
+        return self.db.execute_write(lambda tx: handler.apply(tx, batch, True))
+
+    def _collect(self, entry: tuple[Future[BatchResult], SheetSummary, Callable[[Problem], None]]) -> None:
+        future, summary, emit = entry
+        result = future.result()
+        for _, status in result.statuses:
+            summary.count(status)
+        for problem in result.problems:
+            emit(problem)
+
+    def _emitter(self, ref: SheetRef, header: HeaderMatch, summary: SheetSummary) -> Callable[[Problem], None]:
+        columns = {field: header.headers[index] for field, index in header.columns.items()}
+
+        def emit(problem: Problem) -> None:
+            column = columns.get(problem.field) if problem.field else None
+            self.report.add(Issue(problem.code, problem.severity, problem.message, _label(ref), ref.sheet,
+                                  problem.row, column, problem.value), summary)
+
+        return emit
+
+    def _data_rows(self, reader: SheetReader, header: HeaderMatch, summary: SheetSummary) -> Iterator[Row]:
+        columns = header.columns
+        for number, cells in reader.rows():
+            if number <= header.row_index + 1:
+                continue
+            texts = [c for c in cells if c not in ("", None)]
+            if not texts:
+                continue
+            first = str(texts[0]).strip().replace(" ", "").replace("\u3000", "")
+            if _FOOTER.match(first) and len(texts) <= 3:
+                continue
+            if tuple(normalise_header(c) for c in cells[: len(header.headers)]) == header.headers:
+                continue  # the header repeated (sheets pasted together)
+            summary.rows += 1
+            yield Row(number, {f: cells[i] for f, i in columns.items() if i < len(cells)})
+
+
+def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while chunk := list(islice(items, size)):
+        yield chunk

@@ -1,0 +1,28 @@
+"""One module per sheet kind; :func:`handler_for` picks the handler of a recognised sheet."""
+
+from __future__ import annotations
+
+from loaders.kinds.base import KindHandler
+from loaders.kinds.cases import DisputesHandler, HotlineHandler, WishesHandler
+from loaders.kinds.census import CensusHandler
+from loaders.kinds.contacts import ContactsHandler
+from loaders.kinds.grids import GridsHandler
+from loaders.kinds.party_orgs import PartyOrgsHandler
+from loaders.kinds.units import UnitsHandler
+from loaders.state import RunState
+
+HANDLERS: dict[str, type[KindHandler]] = {
+    "census": CensusHandler,
+    "grids": GridsHandler,
+    "units": UnitsHandler,
+    "party_orgs": PartyOrgsHandler,
+    "contacts": ContactsHandler,
+    "disputes": DisputesHandler,
+    "hotline": HotlineHandler,
+    "wishes": WishesHandler,
+}
+
+
+def handler_for(kind: str, state: RunState, source: int) -> KindHandler:
+    """The handler that imports sheets of ``kind``."""
+    return HANDLERS[kind](state, source)

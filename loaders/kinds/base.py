@@ -1,0 +1,100 @@
+"""What every sheet kind provides: turning rows into records, and applying a batch of records.
+
+``records`` runs in the reading thread and may consult the run's :class:`~loaders.state.RunState`;
+``apply`` runs inside one write transaction (or a read transaction for ``--dry-run``): it reads what is
+stored for the batch, compares, and writes only rows that change something, so a second run writes nothing
+and every batch is all-or-nothing. ``apply`` must not touch anything outside the transaction, because the
+driver may run it again after a transient error.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from loaders.headers import SheetKind
+from loaders.report import RowStatus, Severity
+from loaders.state import RunState
+
+
+@dataclass(frozen=True)
+class Row:
+    """A data row: its Excel row number and field → raw cell (only the fields the sheet has)."""
+
+    number: int
+    values: Mapping[str, object]
+
+    def get(self, name: str) -> object:
+        value = self.values.get(name)
+        return None if value == "" else value
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An issue found by a kind; the importer adds the file and sheet."""
+
+    code: str
+    severity: Severity
+    message: str
+    row: int | None
+    field: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A row that will not be written: rejected, or a duplicate counted as unchanged."""
+
+    row: int
+    status: RowStatus
+
+
+@dataclass
+class BatchResult:
+    statuses: list[tuple[int, RowStatus]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+Emit = Callable[[Problem], None]
+
+
+class KindHandler(ABC):
+    """One sheet kind's import logic."""
+
+    kind: SheetKind
+
+    def __init__(self, state: RunState, source: int) -> None:
+        self.state = state
+        self.source = source
+
+    @abstractmethod
+    def records(self, rows: Iterator[Row], emit: Emit) -> Iterator[Any]:
+        """Validate and normalise rows; yield records to apply, or :class:`Skip` for rows not written."""
+
+    @abstractmethod
+    def apply(self, tx: ManagedTransaction, records: list[Any], write: bool) -> BatchResult:
+        """Compare a batch with the graph and (when ``write``) write the rows that change something."""
+
+    def finish(self, emit: Emit) -> None:  # noqa: B027 - optional hook
+        """Called after the sheet's last row (for checks over a whole sheet)."""
+
+
+def native(value: Any) -> Any:
+    """Neo4j temporal values as Python ones (lists and maps too), so stored and incoming values compare."""
+    if isinstance(value, list):
+        return [native(v) for v in value]
+    if isinstance(value, dict):
+        return {k: native(v) for k, v in value.items()}
+    to_native = getattr(value, "to_native", None)
+    return to_native() if callable(to_native) else value
+
+
+def changed(stored: Mapping[str, Any] | None, wanted: Mapping[str, Any]) -> list[str]:
+    """The keys of ``wanted`` whose stored value differs (``None`` and absent are the same)."""
+    if stored is None:
+        return list(wanted)
+    return [k for k, v in wanted.items() if native(stored.get(k)) != v]

@@ -1,0 +1,346 @@
+"""Census sheets (人口信息): persons, their households, membership, party members and tags.
+
+Graph written per row: ``(:Person {key})-[:MEMBER_OF {relation}]->(:Household)-[:IN_GRID]->(:Grid)``, the
+household also ``-[:IN_UNIT]->(:Unit)`` when the row names a unit, and the label ``PartyMember`` for 中共党员
+and 中共预备党员 (``probationary`` true for the latter). A person is a member of one household: a newer
+census that moves them replaces the membership. Within one run the first row of a person wins; later rows
+for the same ID are reported (as conflicts when they differ) and not written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from loaders.headers import CENSUS
+from loaders.idnumber import IdNumberError, parse_id_number
+from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Row, Skip, changed, native
+from loaders.report import RowStatus
+from loaders.state import SeenHousehold, field_digest
+from loaders.values import (
+    ValueProblem,
+    clean_name,
+    clean_text,
+    household_number,
+    parse_date_parts,
+    parse_phone,
+    parse_sex,
+    political_status,
+    split_list,
+)
+from schema.sensitive import mask_id_number, mask_phone
+from schema.vocabulary import PERSON_TAG_ZH
+
+HEAD_RELATIONS = frozenset({"户主", "本人", "户主本人"})
+PARTY_CODES = frozenset({"partyMember", "probationaryMember"})
+CONFLICT_FIELDS = ("name", "ethnicity", "politicalStatus", "phoneHash", "household", "relation", "tags", "note")
+CONFLICT_HEADERS = {"name": "姓名", "ethnicity": "民族", "politicalStatus": "政治面貌", "phoneHash": "联系电话",
+                    "household": "户号", "relation": "与户主关系", "tags": "人员类别", "note": "备注"}
+
+
+@dataclass
+class CensusRecord:
+    row: int
+    key: str
+    props: dict[str, Any]
+    id_cipher: str | None
+    phone_cipher: str | None
+    party: bool | None
+    household: str
+    relation: str | None
+    grid: str
+    household_props: dict[str, Any] | None  # set on the household's first row in this run
+    unit: dict[str, str] | None
+
+
+FETCH = """
+UNWIND $rows AS row
+OPTIONAL MATCH (p:Person {key: row.key})
+OPTIONAL MATCH (h:Household {code: row.household})
+RETURN row.i AS i,
+  CASE WHEN p IS NULL THEN null ELSE p {.name, .sex, .birthDate, .ethnicity, .politicalStatus, .tags, .note,
+       .idHash, .idMasked, .phoneHash, .phoneMasked, .regionCodeKnown, .probationary, party: p:PartyMember,
+       households: [(p)-[m:MEMBER_OF]->(x:Household) | [x.code, m.relation]]} END AS person,
+  CASE WHEN h IS NULL THEN null ELSE h {.number, .address, .villageCode, .gridPath,
+       grids: [(h)-[:IN_GRID]->(g:Grid) | g.code], units: [(h)-[:IN_UNIT]->(u:Unit) | u.code]} END AS household
+"""
+
+WRITE_HOUSEHOLDS = """
+UNWIND $rows AS row
+MERGE (h:Household {code: row.code})
+SET h += row.props
+WITH h, row
+MATCH (g:Grid {code: row.grid})
+MERGE (h)-[:IN_GRID]->(g)
+WITH h, row, g
+OPTIONAL MATCH (h)-[old:IN_GRID]->(other:Grid) WHERE other <> g
+DELETE old
+WITH DISTINCT h, row
+WHERE row.unit IS NOT NULL
+MERGE (u:Unit {code: row.unit.code})
+  ON CREATE SET u.name = row.unit.name, u.gridPath = row.unit.gridPath
+WITH h, row, u
+MATCH (ug:Grid {code: row.grid})
+MERGE (u)-[:IN_GRID]->(ug)
+MERGE (h)-[:IN_UNIT]->(u)
+WITH h, u
+OPTIONAL MATCH (h)-[old:IN_UNIT]->(other:Unit) WHERE other <> u
+DELETE old
+"""
+
+WRITE_PERSONS = """
+UNWIND $rows AS row
+MERGE (p:Person {key: row.key})
+SET p += row.props
+FOREACH (_ IN CASE WHEN row.party = true THEN [1] ELSE [] END | SET p:PartyMember)
+FOREACH (_ IN CASE WHEN row.party = false THEN [1] ELSE [] END | REMOVE p:PartyMember)
+WITH p, row
+MATCH (h:Household {code: row.household})
+MERGE (p)-[m:MEMBER_OF]->(h)
+SET m.relation = row.relation
+WITH p, h
+OPTIONAL MATCH (p)-[old:MEMBER_OF]->(other:Household) WHERE other <> h
+DELETE old
+"""
+
+
+class CensusHandler(KindHandler):
+    kind = CENSUS
+
+    def records(self, rows: Iterator[Row], emit: Emit) -> Iterator[CensusRecord | Skip]:
+        previous: dict[str, Any] = {}
+        for row in rows:
+            try:
+                record = self._record(row, previous, emit)
+            except ValueProblem as problem:
+                emit(Problem(problem.code, "rejected", str(problem), row.number, getattr(problem, "field", None),
+                             getattr(problem, "value", None)))
+                yield Skip(row.number, "rejected")
+                continue
+            yield self._deduplicate(record, emit)
+
+    def _record(self, row: Row, previous: dict[str, Any], emit: Emit) -> CensusRecord:
+        name = clean_name(row.get("name"))
+        if name is None:
+            raise _Rejected("name_missing", "姓名 is empty: every person needs a name.", "name")
+        relation = clean_text(row.get("relation"))
+        number = household_number(row.get("household"))
+        if number is None:
+            if previous.get("number") is None or relation in HEAD_RELATIONS:
+                raise _Rejected("household_missing", "户号 is empty: write the household number.", "household")
+            number = previous["number"]
+            emit(Problem("household_from_row_above", "warning",
+                         f"户号 is empty; taken from the row above ({number}). Check that this person belongs to "
+                         "that household.", row.number, "household"))
+        same_household = number == previous.get("number")
+        grid_cell = row.get("grid") or (previous.get("grid_cell") if same_household else None)
+        try:
+            grid = self.state.grids.resolve(grid_cell)
+        except ValueProblem as problem:
+            raise _Rejected(problem.code, str(problem), "grid", clean_text(grid_cell)) from None
+        address = clean_text(row.get("address")) or (previous.get("address") if same_household else None)
+        previous.update(number=number, grid_cell=grid_cell, address=address)
+        village = self.state.grids.village_code(grid)
+        household = f"{village}-{number}"
+        sensitive = self.state.sensitive
+
+        props: dict[str, Any] = {"name": name}
+        id_cipher = None
+        raw_id = row.get("id_number")
+        sex = parse_sex(row.get("sex"))
+        birth = None
+        birth_cell = row.get("birth_date")
+        if birth_cell not in (None, ""):
+            try:
+                birth = parse_date_parts(birth_cell)
+            except ValueProblem as problem:
+                emit(Problem(problem.code, "warning", f"出生日期: {problem}", row.number, "birth_date",
+                             clean_text(birth_cell)))
+        if raw_id in (None, ""):
+            emit(Problem("id_missing", "warning", "身份证号 is empty: the person is imported without an ID number "
+                         "and cannot be matched across sheets.", row.number, "id_number"))
+            key = "nid:" + sensitive.hash("name", f"{name}|{household}")
+            props.update(sex=sex, birthDate=birth[0].date() if birth else None, idHash=None, idMasked=None,
+                         regionCodeKnown=None)
+        else:
+            try:
+                parsed = parse_id_number(raw_id)
+            except IdNumberError as error:
+                raise _Rejected(error.code, str(error), "id_number", _mask_raw_id(raw_id)) from None
+            id_hash = sensitive.hash("id", parsed.number)
+            key = "id:" + id_hash
+            id_cipher = sensitive.encrypt(parsed.number)
+            masked = mask_id_number(parsed.number)
+            if not parsed.region_known:
+                emit(Problem("id_region_unknown", "warning",
+                             f"the region code {parsed.region} of the ID number is not a current division code; "
+                             "numbers keep the code they were issued under, so it is accepted. Check it if the "
+                             "person is young.", row.number, "id_number", masked))
+            if parsed.converted_from_15:
+                emit(Problem("id_converted_15", "warning", "a 15-digit ID number was converted to 18 digits.",
+                             row.number, "id_number", masked))
+            if sex is not None and sex != parsed.sex:
+                emit(Problem("sex_mismatch", "warning",
+                             f"性别 says {_zh_sex(sex)} but the ID number says {_zh_sex(parsed.sex)}; the ID number "
+                             "wins.", row.number, "sex", clean_text(row.get("sex"))))
+            if birth is not None:
+                day_given = birth[1]
+                given = birth[0].date()
+                differs = given != parsed.birth_date if day_given else (
+                    (given.year, given.month) != (parsed.birth_date.year, parsed.birth_date.month))
+                if differs:
+                    emit(Problem("birth_date_mismatch", "warning",
+                                 f"出生日期 {clean_text(birth_cell)} differs from the ID number's "
+                                 f"{parsed.birth_date.isoformat()}; the ID number wins.", row.number, "birth_date",
+                                 clean_text(birth_cell)))
+            props.update(sex=parsed.sex, birthDate=parsed.birth_date, idHash=id_hash, idMasked=masked,
+                         regionCodeKnown=parsed.region_known)
+
+        phone_cipher = None
+        phone_cell = row.get("phone")
+        if phone_cell in (None, ""):
+            props.update(phoneHash=None, phoneMasked=None)
+        else:
+            try:
+                phone = parse_phone(phone_cell)
+            except ValueProblem as problem:
+                raise _Rejected(problem.code, str(problem), "phone", mask_phone(clean_text(phone_cell) or "")) from None
+            props.update(phoneHash=sensitive.hash("phone", phone), phoneMasked=mask_phone(phone))
+            phone_cipher = sensitive.encrypt(phone)
+
+        status, unknown = political_status(row.get("political_status"))
+        if unknown:
+            emit(Problem("political_status_unknown", "warning",
+                         f"政治面貌 {unknown!r} is not known (中共党员, 中共预备党员, 共青团员, 群众 …); "
+                         "it is left empty.",
+                         row.number, "political_status", unknown))
+        party = None if status is None else status in PARTY_CODES
+        tags: set[str] = set()
+        for word in split_list(row.get("tags")):
+            tag = PERSON_TAG_ZH.get(word)
+            if tag is None:
+                emit(Problem("tag_unknown", "warning",
+                             f"人员类别 {word!r} is not a known tag (低保户, 五保户, 独居老人, 空巢老人, "
+                             "留守儿童, 残疾人, 退役军人, 大病); it is left out.", row.number, "tags", word))
+            else:
+                tags.add(tag.value)
+        props.update(ethnicity=clean_text(row.get("ethnicity")), politicalStatus=status,
+                     probationary=(status == "probationaryMember") if party else None,
+                     tags=sorted(tags), note=clean_text(row.get("note")))
+        unit_name = clean_name(row.get("unit"))
+        unit = ({"code": f"{grid.code}/{unit_name}", "name": unit_name, "gridPath": grid.path}
+                if unit_name else None)
+        household_props = {"number": number, "address": address, "villageCode": village, "gridPath": grid.path}
+        return CensusRecord(row.number, key, props, id_cipher, phone_cipher, party, household, relation, grid.code,
+                            household_props, unit)
+
+    def _deduplicate(self, record: CensusRecord, emit: Emit) -> CensusRecord | Skip:
+        state = self.state
+        seen_household = state.households.get(record.household)
+        is_head = record.relation in HEAD_RELATIONS
+        seen = state.seen_person(record.key)
+        values = _conflict_values(record)
+        if seen is not None:
+            differing = [CONFLICT_HEADERS[f] for f, digest, value in
+                         zip(CONFLICT_FIELDS, seen.digests, values, strict=False)
+                         if digest != field_digest(value)]
+            where = state.where(seen.source, seen.row)
+            if differing:
+                emit(Problem("person_conflict", "warning",
+                             f"this ID number was already imported from {where}; {', '.join(differing)} differ. "
+                             "The first row is kept: correct the sheet that is wrong.", record.row, "id_number",
+                             record.props.get("idMasked")))
+            else:
+                emit(Problem("person_duplicate", "warning", f"the same person is already listed at {where}; "
+                             "imported once.", record.row, "id_number", record.props.get("idMasked")))
+            return Skip(record.row, "unchanged")
+        state.remember_person(record.key, self.source, record.row, bool(record.party), values)
+        if seen_household is None:
+            seen_household = state.households[record.household] = SeenHousehold(self.source, record.row)
+        else:
+            record.household_props = None
+        seen_household.members += 1
+        seen_household.heads += int(is_head)
+        return record
+
+    def finish(self, emit: Emit) -> None:
+        """Households of this sheet with no head or more than one (checked once all their rows are read)."""
+        for code, seen in self.state.households.items():
+            if seen.source != self.source:
+                continue
+            if seen.heads == 0:
+                emit(Problem("household_no_head", "warning", f"household {code} has no member whose 与户主关系 is "
+                             "户主; mark the household head.", seen.row, "relation"))
+            elif seen.heads > 1:
+                emit(Problem("household_two_heads", "warning", f"household {code} has {seen.heads} members marked "
+                             "户主; a household has one head.", seen.row, "relation"))
+
+    def apply(self, tx: ManagedTransaction, records: list[CensusRecord], write: bool) -> BatchResult:
+        params = [{"i": i, "key": r.key, "household": r.household} for i, r in enumerate(records)]
+        stored = {row["i"]: row for row in tx.run(FETCH, rows=params)}
+        result = BatchResult()
+        households: list[dict[str, Any]] = []
+        persons: list[dict[str, Any]] = []
+        for i, record in enumerate(records):
+            person = stored[i]["person"]
+            status: RowStatus = "created" if person is None else "unchanged"
+            if record.household_props is not None:
+                old = stored[i]["household"]
+                household_changes = changed(old, record.household_props)
+                if old is not None and native(old["grids"]) != [record.grid]:
+                    household_changes.append("grid")
+                if old is not None and record.unit is not None and old["units"] != [record.unit["code"]]:
+                    household_changes.append("unit")
+                if old is None or household_changes:
+                    households.append({"code": record.household, "props": record.household_props,
+                                       "grid": record.grid, "unit": record.unit})
+                    if status == "unchanged":
+                        status = "updated"
+            person_changes = changed(person, record.props)
+            if person is not None:
+                if record.party is not None and person["party"] != record.party:
+                    person_changes.append("party")
+                if [list(x) for x in person["households"]] != [[record.household, record.relation]]:
+                    person_changes.append("household")
+            if person is None or person_changes:
+                props = dict(record.props)
+                if person is None or person.get("idHash") != props.get("idHash"):
+                    props["idCipher"] = record.id_cipher
+                if person is None or person.get("phoneHash") != props.get("phoneHash"):
+                    props["phoneCipher"] = record.phone_cipher
+                persons.append({"key": record.key, "props": props, "party": record.party,
+                                "household": record.household, "relation": record.relation})
+                if status == "unchanged":
+                    status = "updated"
+            result.statuses.append((record.row, status))
+        if write:
+            if households:
+                tx.run(WRITE_HOUSEHOLDS, rows=households).consume()
+            if persons:
+                tx.run(WRITE_PERSONS, rows=persons).consume()
+        return result
+
+
+class _Rejected(ValueProblem):
+    def __init__(self, code: str, message: str, field: str, value: str | None = None) -> None:
+        super().__init__(code, message)
+        self.field = field
+        self.value = value
+
+
+def _conflict_values(record: CensusRecord) -> tuple[object, ...]:
+    props = record.props
+    return (props["name"], props.get("ethnicity"), props.get("politicalStatus"), props.get("phoneHash"),
+            record.household, record.relation, tuple(props.get("tags") or ()), props.get("note"))
+
+
+def _zh_sex(sex: str) -> str:
+    return "男" if sex == "male" else "女"
+
+
+def _mask_raw_id(raw: object) -> str:
+    text = clean_text(raw) or ""
+    return mask_id_number(text.replace(" ", ""))

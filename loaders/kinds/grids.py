@@ -1,0 +1,280 @@
+"""Grid roster sheets (网格): grids, their hierarchy and paths, region, chief and members.
+
+A roster is small, so the whole sheet is read before anything is written: levels and paths need every
+parent, and parents are written before their children. ``Grid.path`` is ``/`` + the codes from the root
+down to the grid + ``/``. When a grid moves under another parent, the paths of its subtree and the
+``gridPath`` of everything in it move with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from loaders.headers import GRIDS
+from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Row, Skip, changed, native
+from loaders.kinds.staff import MERGE_STAFF, staff_person
+from loaders.report import RowStatus
+from loaders.state import GridInfo
+from loaders.values import (
+    ValueProblem,
+    clean_code,
+    clean_name,
+    clean_text,
+    grid_level,
+    split_list,
+    split_names,
+    star_rating,
+)
+from schema.vocabulary import GRID_KIND_ZH
+
+
+@dataclass
+class GridRecord:
+    row: int
+    code: str
+    props: dict[str, Any]
+    parent: str | None
+    region: str | None
+    chiefs: list[dict[str, Any]]
+    members: list[dict[str, Any]]
+    old_path: str | None
+
+
+def region_level(code: str) -> str:
+    """The level of a 12-digit division code from its trailing zeros."""
+    if code[2:] == "0" * 10:
+        return "province"
+    if code[4:] == "0" * 8:
+        return "city"
+    if code[6:] == "0" * 6:
+        return "county"
+    if code[9:] == "000":
+        return "town"
+    return "village"
+
+
+FETCH = """
+UNWIND $rows AS row
+OPTIONAL MATCH (g:Grid {code: row.code})
+RETURN row.i AS i, CASE WHEN g IS NULL THEN null ELSE g {.name, .level, .kind, .starRating, .path,
+  parents: [(g)-[:PART_OF]->(p:Grid) | p.code], regions: [(g)-[:IN_REGION]->(r:Region) | r.code],
+  chiefs: [(c:Person)-[:GRID_CHIEF_OF]->(g) | [c.key, c.phoneHash]],
+  members: [(m:Person)-[:GRID_MEMBER_OF]->(g) | [m.key, m.phoneHash]]} END AS grid
+"""
+
+WRITE_GRIDS = """
+UNWIND $rows AS row
+MERGE (g:Grid {code: row.code})
+SET g += row.props
+WITH g, row
+OPTIONAL MATCH (g)-[old:PART_OF]->(p:Grid) WHERE p.code <> coalesce(row.parent, '')
+DELETE old
+WITH DISTINCT g, row
+OPTIONAL MATCH (g)-[old:IN_REGION]->(r:Region) WHERE r.code <> coalesce(row.region, '')
+DELETE old
+WITH DISTINCT g, row
+OPTIONAL MATCH (c:Person)-[old:GRID_CHIEF_OF]->(g) WHERE NOT c.key IN [s IN row.chiefs | s.key]
+DELETE old
+WITH DISTINCT g, row
+OPTIONAL MATCH (m:Person)-[old:GRID_MEMBER_OF]->(g) WHERE NOT m.key IN [s IN row.members | s.key]
+DELETE old
+"""
+
+WRITE_LINKS = """
+UNWIND $rows AS row
+MATCH (g:Grid {code: row.code})
+CALL (g, row) {
+  MATCH (p:Grid {code: row.parent})
+  MERGE (g)-[:PART_OF]->(p)
+}
+CALL (g, row) {
+  UNWIND CASE WHEN row.region IS NULL THEN [] ELSE [row.region] END AS regionCode
+  MERGE (r:Region {code: regionCode}) ON CREATE SET r.level = row.regionLevel
+  MERGE (g)-[:IN_REGION]->(r)
+}
+CALL (g, row) {
+  UNWIND row.chiefs AS s
+""" + MERGE_STAFF + """
+  MERGE (p)-[:GRID_CHIEF_OF]->(g)
+}
+CALL (g, row) {
+  UNWIND row.members AS s
+""" + MERGE_STAFF + """
+  MERGE (p)-[:GRID_MEMBER_OF]->(g)
+}
+"""
+
+# Everything under a grid that moved: its descendants' paths and the gridPath of what sits in them.
+MOVE_SUBTREE = """
+UNWIND $moves AS mv
+CALL (mv) {
+  MATCH (n:Grid) WHERE n.path STARTS WITH mv.old AND n.path <> mv.old
+  SET n.path = mv.new + substring(n.path, size(mv.old))
+}
+CALL (mv) {
+  MATCH (n:Unit) WHERE n.gridPath STARTS WITH mv.old SET n.gridPath = mv.new + substring(n.gridPath, size(mv.old))
+}
+CALL (mv) {
+  MATCH (n:Household) WHERE n.gridPath STARTS WITH mv.old
+  SET n.gridPath = mv.new + substring(n.gridPath, size(mv.old))
+}
+CALL (mv) {
+  MATCH (n:Case) WHERE n.gridPath STARTS WITH mv.old SET n.gridPath = mv.new + substring(n.gridPath, size(mv.old))
+}
+CALL (mv) {
+  MATCH (n:Organization) WHERE n.gridPath STARTS WITH mv.old
+  SET n.gridPath = mv.new + substring(n.gridPath, size(mv.old))
+}
+"""
+
+
+@dataclass
+class _Parsed:
+    row: int
+    code: str
+    name: str
+    level: int | None
+    parent: str | None
+    kind: str | None
+    region: str | None
+    stars: int | None
+    chiefs: list[dict[str, Any]]
+    members: list[dict[str, Any]]
+
+
+class GridsHandler(KindHandler):
+    kind = GRIDS
+
+    def records(self, rows: Iterator[Row], emit: Emit) -> Iterator[GridRecord | Skip]:
+        parsed: dict[str, _Parsed] = {}
+        for row in rows:
+            item = self._parse(row, emit)
+            if item is None:
+                yield Skip(row.number, "rejected")
+            elif item.code in parsed:
+                emit(Problem("grid_duplicate", "rejected", f"grid code {item.code} is already listed at row "
+                             f"{parsed[item.code].row}; each grid once.", row.number, "code", item.code))
+                yield Skip(row.number, "rejected")
+            else:
+                parsed[item.code] = item
+        grids = self.state.grids
+        paths: dict[str, tuple[str, int]] = {}
+        rejected: set[str] = set()
+
+        def resolve(code: str, trail: tuple[str, ...]) -> tuple[str, int] | None:
+            if code in paths:
+                return paths[code]
+            item = parsed.get(code)
+            if item is None:
+                known = grids.by_code.get(code)
+                return (known.path, known.level) if known else None
+            if code in trail:
+                emit(Problem("grid_cycle", "rejected", f"grid {code} is its own ancestor ({' → '.join(trail)}).",
+                             item.row, "parent", item.parent))
+                rejected.add(code)
+                return None
+            if item.parent is None:
+                result = (f"/{code}/", item.level or 1)
+            else:
+                above = resolve(item.parent, (*trail, code))
+                if above is None:
+                    if code not in rejected:
+                        emit(Problem("grid_parent_unknown", "rejected",
+                                     f"上级网格 {item.parent} is neither in this roster nor already imported; add it "
+                                     "or correct the code.", item.row, "parent", item.parent))
+                        rejected.add(code)
+                    return None
+                result = (f"{above[0]}{code}/", item.level or above[1] + 1)
+            paths[code] = result
+            return result
+
+        for code in parsed:
+            resolve(code, ())
+        accepted = sorted((parsed[c] for c in paths if c in parsed), key=lambda p: paths[p.code][0].count("/"))
+        for code in parsed.keys() - paths.keys():
+            yield Skip(parsed[code].row, "rejected")
+        for item in accepted:
+            path, level = paths[item.code]
+            old = grids.by_code.get(item.code)
+            grids.put(GridInfo(item.code, item.name, level, path, item.parent))
+            props = {"name": item.name, "level": level, "kind": item.kind, "starRating": item.stars, "path": path}
+            yield GridRecord(item.row, item.code, props, item.parent, item.region, item.chiefs, item.members,
+                             old.path if old is not None and old.path != path else None)
+
+    def _parse(self, row: Row, emit: Emit) -> _Parsed | None:
+        code = clean_code(row.get("code"))
+        name = clean_name(row.get("name"))
+        if code is None or name is None:
+            field = "code" if code is None else "name"
+            emit(Problem(f"grid_{field}_missing", "rejected", f"{'网格编码' if code is None else '网格名称'} is empty.",
+                         row.number, field))
+            return None
+        try:
+            level = grid_level(row.get("level"))
+        except ValueProblem as problem:
+            emit(Problem(problem.code, "rejected", str(problem), row.number, "level", clean_text(row.get("level"))))
+            return None
+        kind_text = clean_text(row.get("kind"))
+        kind = GRID_KIND_ZH.get(kind_text or "")
+        if kind_text and kind is None:
+            emit(Problem("grid_kind_unknown", "warning", f"网格类型 {kind_text!r} is not known (生活网格, 生产网格, "
+                         "商业网格, 专属网格); left empty.", row.number, "kind", kind_text))
+        region = clean_code(row.get("region"))
+        if region is not None and not re.fullmatch(r"\d{12}", region):
+            emit(Problem("region_code_invalid", "warning", f"区划代码 {region!r} is not a 12-digit division code; "
+                         "left out.", row.number, "region", region))
+            region = None
+        try:
+            stars = star_rating(row.get("stars"))
+        except ValueProblem as problem:
+            emit(Problem(problem.code, "warning", str(problem), row.number, "stars", clean_text(row.get("stars"))))
+            stars = None
+        sensitive = self.state.sensitive
+        chiefs = [staff_person(sensitive, n, code, row.get("chief_phone"), row.number, "chief_phone", emit)
+                  for n in split_names(row.get("chief"))[:1]]
+        names = split_names(row.get("members"))
+        phones: list[object] = list(split_list(row.get("member_phones")))
+        if phones and len(phones) != len(names):
+            emit(Problem("member_phones_mismatch", "warning", f"{len(names)} 网格员 but {len(phones)} phone numbers; "
+                         "phones are matched in order.", row.number, "member_phones"))
+        members = [staff_person(sensitive, n, code, phones[i] if i < len(phones) else None, row.number,
+                                "member_phones", emit) for i, n in enumerate(names)]
+        return _Parsed(row.number, code, name, level, clean_code(row.get("parent")), kind.value if kind else None,
+                       region, stars, chiefs, members)
+
+    def apply(self, tx: ManagedTransaction, records: list[GridRecord], write: bool) -> BatchResult:
+        stored = {r["i"]: r["grid"] for r in tx.run(FETCH, rows=[{"i": i, "code": g.code}
+                                                                  for i, g in enumerate(records)])}
+        result = BatchResult()
+        rows: list[dict[str, Any]] = []
+        for i, record in enumerate(records):
+            old = stored[i]
+            status: RowStatus = "created" if old is None else "unchanged"
+            if old is not None:
+                differs = bool(changed(old, record.props))
+                differs |= native(old["parents"]) != ([record.parent] if record.parent else [])
+                differs |= native(old["regions"]) != ([record.region] if record.region else [])
+                differs |= _pairs(old["chiefs"]) != _pairs([[c["key"], c["phoneHash"]] for c in record.chiefs])
+                differs |= _pairs(old["members"]) != _pairs([[m["key"], m["phoneHash"]] for m in record.members])
+                status = "updated" if differs else "unchanged"
+            if status != "unchanged":
+                rows.append({"code": record.code, "props": record.props, "parent": record.parent,
+                             "region": record.region, "regionLevel": region_level(record.region or "0" * 12),
+                             "chiefs": record.chiefs, "members": record.members, "oldPath": record.old_path})
+            result.statuses.append((record.row, status))
+        if write and rows:
+            tx.run(WRITE_GRIDS, rows=rows).consume()
+            tx.run(WRITE_LINKS, rows=rows).consume()
+            moves = [{"old": r["oldPath"], "new": r["props"]["path"]} for r in rows if r["oldPath"]]
+            if moves:
+                tx.run(MOVE_SUBTREE, moves=moves).consume()
+        return result
+
+
+def _pairs(items: list[Any]) -> list[tuple[Any, ...]]:
+    return sorted(tuple(item) for item in items)

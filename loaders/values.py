@@ -1,0 +1,310 @@
+"""Normalising what clerks type: text, names, phones, dates, sex, lists, household numbers and codes.
+
+Every parser takes a raw cell (str, int, float, date, datetime or None) and returns a clean value, or raises
+:class:`ValueProblem` with a stable code and a message that says what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+
+# Case times are stored at China Standard Time; the country has one zone and no daylight saving, so a fixed
+# offset is exact and compares equal across runs.
+CHINA_TZ = timezone(timedelta(hours=8))
+
+Cell = object
+
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+_SPACES = re.compile(r"[\s\u3000\xa0]+")
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff·•]"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+_LIST_SEPARATORS = re.compile(r"[、,，/;；\s]+")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class ValueProblem(ValueError):
+    """A cell that cannot be used; ``code`` is the report's stable code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width letters, digits and punctuation (and the ideographic space) as their ASCII forms."""
+    return text.translate(_FULLWIDTH)
+
+
+def clean_text(raw: Cell) -> str | None:
+    """A cell as trimmed text (full-width spaces too); ``None`` for an empty cell. Whole floats lose ``.0``."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        text = "是" if raw else "否"
+    elif isinstance(raw, float) and raw.is_integer():
+        text = str(int(raw))
+    elif isinstance(raw, datetime):
+        text = raw.isoformat(sep=" ")
+    else:
+        text = str(raw)
+    text = _SPACES.sub(" ", text.replace("\u3000", " ")).strip()
+    return text or None
+
+
+def clean_code(raw: Cell) -> str | None:
+    """A code typed by hand (grid code, case number): half-width, no spaces, upper case."""
+    text = clean_text(raw)
+    if text is None:
+        return None
+    return re.sub(r"\s+", "", to_halfwidth(text)).upper() or None
+
+
+def clean_name(raw: Cell) -> str | None:
+    """A person's or place's name: trimmed; spaces between Chinese characters (used to align) removed."""
+    text = clean_text(raw)
+    if text is None:
+        return None
+    return _SPACE_BETWEEN_CJK.sub("", text)
+
+
+def split_list(raw: Cell) -> list[str]:
+    """``'张三、李四,王五'`` → ``['张三', '李四', '王五']`` (、 , ， / ; ； and spaces separate)."""
+    text = clean_text(raw)
+    if text is None:
+        return []
+    return [part for part in _LIST_SEPARATORS.split(to_halfwidth(text).replace("、", ",")) if part]
+
+
+def split_names(raw: Cell) -> list[str]:
+    """Like :func:`split_list` but spaces do not separate (a name may be padded with spaces)."""
+    text = clean_text(raw)
+    if text is None:
+        return []
+    parts = re.split(r"[、,，/;；]+", text)
+    return [name for part in parts if (name := clean_name(part))]
+
+
+def parse_phone(raw: Cell) -> str:
+    """``'+86 138-1234-5678'`` → ``'13812345678'``; landlines keep their area code (``05361234567``).
+
+    Mobile numbers have 11 digits starting with 1; landlines 10-12 digits starting with 0.
+    """
+    text = clean_text(raw) or ""
+    digits = re.sub(r"[\s\-()（）.]", "", to_halfwidth(text))
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not digits.isdigit():
+        raise ValueProblem("phone_invalid", f"{text!r} is not a phone number: only digits, +86, spaces and "
+                                            "dashes are understood.")
+    if digits.startswith("1") and len(digits) == 11:
+        return digits
+    if digits.startswith("0") and 10 <= len(digits) <= 12:
+        return digits
+    raise ValueProblem(
+        "phone_invalid",
+        f"{len(digits)} digits: a mobile number has 11 digits starting with 1, a landline 10-12 digits with its "
+        "area code. Correct the number.",
+    )
+
+
+def _from_serial(serial: float) -> datetime:
+    if not 61 <= serial < 2958466:
+        raise ValueProblem("date_invalid", f"{serial} is not a date.")
+    return datetime.combine(EXCEL_EPOCH, time()) + timedelta(days=serial)
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*(?:[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?)?\s*月?"
+               r"(?:[ T]+(?P<H>\d{1,2})\s*[:时点]\s*(?P<M>\d{1,2})\s*(?:[:分]\s*(?P<S>\d{1,2}))?\s*秒?)?$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})?$"),
+)
+
+
+def parse_date_parts(raw: Cell) -> tuple[datetime, bool]:
+    """A date cell as a naive datetime and whether it named a day (``1985年3月`` names only a month).
+
+    Understands Excel dates and serial numbers, ``1985.03`` (also when Excel made it the number 1985.03),
+    ``1985年3月``, ``1985年3月12日``, ``1985/3/12``, ``1985-03-12``, ``19850312``, with an optional time.
+    """
+    if isinstance(raw, datetime):
+        return raw.replace(tzinfo=None), True
+    if isinstance(raw, date):
+        return datetime.combine(raw, time()), True
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = float(raw)
+        if 1900 <= value < 2101 and not value.is_integer():
+            # The text 1985.03 that Excel turned into a number: year.month.
+            year, month = int(value), round((value - int(value)) * 100)
+            if 1 <= month <= 12:
+                return datetime(year, month, 1), False
+        if value.is_integer() and 190001 <= value <= 210012:
+            return parse_date_parts(str(int(value)))
+        return _from_serial(value), True
+    text = clean_text(raw)
+    if text is None:
+        raise ValueProblem("date_missing", "the date is empty.")
+    text = to_halfwidth(text)
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            parts = match.groupdict()
+            try:
+                parsed = datetime(int(parts["y"]), int(parts["m"]), int(parts["d"] or 1),
+                                  int(parts.get("H") or 0), int(parts.get("M") or 0), int(parts.get("S") or 0))
+            except ValueError:
+                break
+            return parsed, parts["d"] is not None
+    raise ValueProblem(
+        "date_invalid",
+        f"{text!r} is not a date: write it as 1985-03-12, 1985/3/12, 1985年3月12日 or 1985.03.",
+    )
+
+
+def parse_date(raw: Cell) -> date:
+    """A date cell as a ``date`` (first of the month when only a month is given)."""
+    return parse_date_parts(raw)[0].date()
+
+
+def parse_datetime(raw: Cell) -> datetime:
+    """A date or date-time cell as an aware ``datetime`` at China Standard Time (+08:00)."""
+    return parse_date_parts(raw)[0].replace(tzinfo=CHINA_TZ)
+
+
+_SEX = {"男": "male", "女": "female", "M": "male", "F": "female", "MALE": "male", "FEMALE": "female",
+        "1": "male", "2": "female", "男性": "male", "女性": "female"}
+
+
+def parse_sex(raw: Cell) -> str | None:
+    """``男``/``女`` (and M/F, 1/2) → ``'male'``/``'female'``; ``None`` when empty or unknown."""
+    text = clean_code(raw)
+    return _SEX.get(text) if text else None
+
+
+def household_number(raw: Cell) -> str | None:
+    """户号 as a key: half-width, no spaces; a number loses leading zeros (Excel drops them anyway)."""
+    text = clean_code(raw)
+    if text is None:
+        return None
+    return str(int(text)) if text.isdigit() else text
+
+
+_RANGE = re.compile(r"^(\d+)\s*(?:-|~|～|至|到|—)\s*(\d+)$")
+
+
+def household_numbers(raw: Cell, limit: int = 2000) -> list[str]:
+    """``'001、002、005'`` or ``'001-015'`` (or both mixed) → household number keys, in order, no repeats."""
+    text = clean_text(raw)
+    if text is None:
+        return []
+    result: list[str] = []
+    for part in re.split(r"[、,，;；\s]+", to_halfwidth(text)):
+        match = _RANGE.match(part.replace("—", "-"))
+        if match:
+            start, end = int(match.group(1)), int(match.group(2))
+            if end < start or end - start > limit:
+                raise ValueProblem("household_range_invalid",
+                                   f"the range {part!r} is not ascending or is longer than {limit}.")
+            result.extend(str(n) for n in range(start, end + 1))
+        elif part:
+            result.append(str(int(part)) if part.isdigit() else part.upper())
+    return list(dict.fromkeys(result))
+
+
+_LEVELS = {"一级网格": 1, "管区": 1, "一级": 1, "1": 1, "二级网格": 2, "二级": 2, "2": 2, "网格": 2,
+           "微网格": 3, "三级网格": 3, "三级": 3, "3": 3}
+
+
+def grid_level(raw: Cell) -> int | None:
+    """层级: 一级网格/管区 → 1, 二级网格 → 2, 微网格/三级网格 → 3 (or the digits); ``None`` when empty."""
+    text = clean_code(raw)
+    if text is None:
+        return None
+    if text not in _LEVELS:
+        raise ValueProblem("grid_level_invalid", f"{text!r} is not a grid level: write 一级网格 (管区), 二级网格 "
+                                                 "or 微网格, or 1/2/3.")
+    return _LEVELS[text]
+
+
+_STAR_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+
+
+def star_rating(raw: Cell) -> int | None:
+    """星级: ``3``, ``三星``, ``3星级``, ``★★★`` → 3 (1-5); ``None`` when empty."""
+    text = clean_code(raw)
+    if text is None:
+        return None
+    if set(text) <= {"★", "☆"} and "★" in text:
+        return text.count("★")
+    match = re.match(r"^([1-5一二两三四五])星?级?(网格)?$", text)
+    if not match:
+        raise ValueProblem("star_rating_invalid", f"{text!r} is not a star rating: write 1-5 or 三星.")
+    digit = match.group(1)
+    return int(digit) if digit.isdigit() else _STAR_DIGITS[digit]
+
+
+POLITICAL_STATUS_ZH: dict[str, str] = {
+    "中共党员": "partyMember", "党员": "partyMember", "中国共产党党员": "partyMember",
+    "中共预备党员": "probationaryMember", "预备党员": "probationaryMember",
+    "共青团员": "leagueMember", "团员": "leagueMember",
+    "群众": "masses", "无": "masses",
+    "民主党派": "democraticParty", "无党派人士": "nonPartisan", "无党派": "nonPartisan",
+}
+
+
+def political_status(raw: Cell) -> tuple[str | None, str | None]:
+    """政治面貌 → (stable code, unknown text). Unknown text is kept for the report, not stored as a code."""
+    text = clean_code(raw)
+    if text is None:
+        return None, None
+    code = POLITICAL_STATUS_ZH.get(text)
+    return (code, None) if code else (None, text)
+
+
+CASE_STATUS_ZH: dict[str, str] = {
+    "待受理": "reported", "未受理": "reported", "已登记": "reported", "登记": "reported", "待认领": "reported",
+    "未认领": "reported", "已受理": "accepted", "受理": "accepted", "已认领": "accepted",
+    "已派单": "dispatched", "已派发": "dispatched", "派单": "dispatched", "已转办": "dispatched",
+    "办理中": "inProgress", "处理中": "inProgress", "调解中": "inProgress", "正在办理": "inProgress",
+    "进行中": "inProgress", "化解中": "inProgress", "实现中": "inProgress",
+    "已解决": "resolved", "已处理": "resolved", "已回复": "resolved",
+    "已回访": "verified", "已核实": "verified",
+    "已办结": "closed", "办结": "closed", "已化解": "closed", "已完成": "closed", "已结案": "closed",
+    "结案": "closed", "已实现": "closed", "已关闭": "closed",
+    "已退回": "rejected", "退回": "rejected", "不予受理": "rejected", "已驳回": "rejected",
+    "已上报": "escalated", "上报": "escalated", "已升级": "escalated",
+}
+
+
+def case_status(raw: Cell) -> str | None:
+    """办理状态 → a :class:`schema.vocabulary.CaseStatus` value; ``None`` when empty; raises when unknown."""
+    text = clean_code(raw)
+    if text is None:
+        return None
+    if text in CASE_STATUS_ZH:
+        return CASE_STATUS_ZH[text]
+    raise ValueProblem("case_status_unknown",
+                       f"{text!r} is not a known status (e.g. 待受理, 办理中, 已办结); the case is imported as "
+                       "reported, or closed when it has a closing date.")
+
+
+SATISFACTION_ZH: dict[str, str] = {
+    "非常满意": "verySatisfied", "满意": "satisfied", "基本满意": "basicallySatisfied",
+    "不满意": "dissatisfied", "非常不满意": "dissatisfied", "未评价": "unrated", "未回访": "unrated",
+}
+
+
+def satisfaction(raw: Cell) -> str | None:
+    """满意度 → verySatisfied / satisfied / basicallySatisfied / dissatisfied / unrated; ``None`` when empty."""
+    text = clean_code(raw)
+    if text is None:
+        return None
+    if text in SATISFACTION_ZH:
+        return SATISFACTION_ZH[text]
+    raise ValueProblem("satisfaction_unknown",
+                       f"{text!r} is not a satisfaction rating (满意, 基本满意, 不满意, 未评价); left empty.")
