@@ -1,0 +1,54 @@
+// @query grid-coverage
+// @title 网格覆盖统计
+// @description Coverage of each grid, rolled up its subtree: households, persons, party members, households
+// contacted by a party member and their share, and cases — open, overdue, closure rate and the share of
+// rated cases whose residents were satisfied. Grids in path order (a grid, then the grids under it).
+// @param scopePath string = "/" e.g. "/A1/" — the grid subtree to report on
+// @param maxLevel int = 3 e.g. 2 — deepest grid level listed (1 management areas, 2 village grids, 3 micro-grids)
+// @param now datetime = null e.g. "2026-11-25T09:00:00+08:00" — the moment deadlines are compared with (default: now)
+// @param limit int = 100 e.g. 500 — most grids returned
+// @const openStatuses
+// @const satisfiedValues
+// @column gridCode 网格编码 Grid — the grid
+// @column name 网格名称 — its name
+// @column level 层级 — 1 management area, 2 village grid, 3 micro-grid
+// @column path 网格路径 — its path in the grid tree
+// @column households 户数 — households in the grid and the grids under it
+// @column persons 人口 — persons registered in those households
+// @column partyMembers 党员数 — party members among them
+// @column contactedHouseholds 有联系党员户数 — households a party member contacts
+// @column contactedShare 联系覆盖率 — contacted households ÷ households (empty without households)
+// @column cases 案件数 — cases in the grid and the grids under it
+// @column openCases 未办结 — cases still open
+// @column overdueCases 超期 — open cases past their deadline
+// @column closureRate 办结率 — cases no longer open ÷ cases (empty without cases)
+// @column satisfactionRate 满意率 — satisfied or basically satisfied ÷ rated cases (empty without ratings)
+MATCH (g:Grid)
+WHERE g.path STARTS WITH $scopePath AND g.level <= $maxLevel
+WITH g
+ORDER BY g.path
+LIMIT $limit
+CALL (g) {
+  MATCH (h:Household)
+  WHERE h.gridPath STARTS WITH g.path
+  WITH h, COUNT { (:Person)-[:MEMBER_OF]->(h) } AS persons, COUNT { (:PartyMember)-[:MEMBER_OF]->(h) } AS members,
+       EXISTS { (:PartyMember)-[:CONTACTS]->(h) } AS contacted
+  RETURN count(h) AS households, sum(persons) AS persons, sum(members) AS partyMembers,
+         sum(CASE WHEN contacted THEN 1 ELSE 0 END) AS contactedHouseholds
+}
+CALL (g) {
+  MATCH (c:Case)
+  WHERE c.gridPath STARTS WITH g.path
+  WITH c, c.status IN $openStatuses AS open
+  RETURN count(c) AS cases, sum(CASE WHEN open THEN 1 ELSE 0 END) AS openCases,
+         sum(CASE WHEN open AND c.deadline < coalesce($now, datetime()) THEN 1 ELSE 0 END) AS overdueCases,
+         count(c.satisfaction) AS rated,
+         sum(CASE WHEN c.satisfaction IN $satisfiedValues THEN 1 ELSE 0 END) AS satisfied
+}
+RETURN g.code AS gridCode, g.name AS name, g.level AS level, g.path AS path, households, persons, partyMembers,
+       contactedHouseholds,
+       CASE WHEN households = 0 THEN null ELSE toFloat(contactedHouseholds) / households END AS contactedShare,
+       cases, openCases, overdueCases,
+       CASE WHEN cases = 0 THEN null ELSE toFloat(cases - openCases) / cases END AS closureRate,
+       CASE WHEN rated = 0 THEN null ELSE toFloat(satisfied) / rated END AS satisfactionRate
+ORDER BY path

@@ -1,0 +1,36 @@
+// @query overdue-cases
+// @title 超期未办结案件
+// @description Open cases past their deadline, by grid, with who holds them (the persons and organisations
+// they are assigned to) and how many days they are overdue.
+// @param scopePath string = "/" e.g. "/A1/" — only cases in this grid subtree
+// @param now datetime = null e.g. "2026-11-25T09:00:00+08:00" — the moment deadlines are compared with (default: now)
+// @param kind string = null e.g. "hotline" — only cases of this kind (dispute, petition, hotline, order, wish, supervision, project)
+// @param limit int = 100 e.g. 500 — most rows returned
+// @const openStatuses
+// @column caseCode 案件编号 Case — the overdue case
+// @column kind 类型 — case kind
+// @column category 类别 — case category
+// @column title 标题 — case title
+// @column status 状态 — its status
+// @column gridCode 所在网格 Grid — the grid the case is in
+// @column gridName 网格名称 — its name
+// @column reportedAt 上报时间 — when it was reported
+// @column deadline 办理时限 — when it was due
+// @column overdueDays 超期天数 — whole days past the deadline
+// @column holders 承办方 — names of the persons and organisations holding it
+// @column holderPersonKeys 承办人编号 Person — keys of the persons holding it
+// @column holderOrganizationCodes 承办单位编码 Organization — codes of the organisations holding it
+MATCH (c:Case)
+WHERE c.gridPath STARTS WITH $scopePath AND c.status IN $openStatuses
+  AND c.deadline < coalesce($now, datetime()) AND ($kind IS NULL OR c.kind = $kind)
+WITH c
+ORDER BY c.gridPath, c.deadline, c.code
+LIMIT $limit
+OPTIONAL MATCH (g:Grid {path: c.gridPath})
+RETURN c.code AS caseCode, c.kind AS kind, c.category AS category, c.title AS title, c.status AS status,
+       g.code AS gridCode, g.name AS gridName, c.reportedAt AS reportedAt, c.deadline AS deadline,
+       duration.inDays(c.deadline, coalesce($now, datetime())).days AS overdueDays,
+       COLLECT { MATCH (c)-[:ASSIGNED_TO]->(x) RETURN x.name ORDER BY x.name } AS holders,
+       COLLECT { MATCH (c)-[:ASSIGNED_TO]->(x:Person) RETURN x.key ORDER BY x.key } AS holderPersonKeys,
+       COLLECT { MATCH (c)-[:ASSIGNED_TO]->(x:Organization) RETURN x.code ORDER BY x.code } AS holderOrganizationCodes
+ORDER BY c.gridPath, deadline, caseCode

@@ -1,0 +1,29 @@
+// @query overloaded-members
+// @title 超负荷与应免除的联系党员
+// @description Party members who contact more households than the limit (CONTACT_LIMIT, 20), and members
+// aged 70 or more (CONTACT_EXEMPT_AGE), who are normally exempt from contacting households. Members are
+// scoped by the household they live in; their load counts every household they contact.
+// @param scopePath string = "/" e.g. "/A1/" — only members living in this grid subtree
+// @param today date = null e.g. "2026-11-25" — the day ages are computed on (default: today)
+// @param limit int = 100 e.g. 50 — most rows returned
+// @const contactLimit
+// @const exemptAge
+// @column memberKey 党员编号 Person — the party member
+// @column name 姓名 — name of the member
+// @column age 年龄 — age in whole years
+// @column households 联系户数 — households the member contacts
+// @column overloaded 超负荷 — true when the member contacts more households than the limit
+// @column exempt 年满70应免除 — true when the member is old enough to be exempt
+// @column phoneMasked 电话 — the member's phone number, masked
+// @column householdCode 本人户编号 Household — the household the member lives in
+// @column gridCode 所在网格 Grid — the grid the member lives in
+MATCH (m:PartyMember)-[:MEMBER_OF]->(home:Household)
+WHERE home.gridPath STARTS WITH $scopePath
+WITH m, home, duration.between(m.birthDate, coalesce($today, date())).years AS age,
+     COUNT { (m)-[:CONTACTS]->() } AS households
+WHERE households > $contactLimit OR age >= $exemptAge
+RETURN m.key AS memberKey, m.name AS name, age, households, households > $contactLimit AS overloaded,
+       age >= $exemptAge AS exempt, m.phoneMasked AS phoneMasked, home.code AS householdCode,
+       split(home.gridPath, '/')[-2] AS gridCode
+ORDER BY households DESC, memberKey
+LIMIT $limit
