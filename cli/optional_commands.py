@@ -12,6 +12,7 @@ import click
 COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("loaders.sample.command", "sample_command"),
     ("loaders.cli", "load_command"),
+    ("api.commands", "serve"), ("api.commands", "token"),
     ("queries.cli", "query_command"), ("queries.cli", "cypher_command"),
 )
 

@@ -1,0 +1,1 @@
+"""The HTTP API: GraphQL over the graph, analysts' Cypher, health and metrics."""

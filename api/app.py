@@ -1,0 +1,77 @@
+"""The Starlette application: routes, the lifespan that holds the database, and the request observer.
+
+``create_app()`` builds an app from the environment's settings; the database driver, the PII key and the JWT
+key live in the lifespan state. The driver connects lazily and reconnects by itself, so the app starts while
+Neo4j is down, answers 503 meanwhile (``/readyz`` says so), and recovers when Neo4j is back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from api.analyst import cypher
+from api.auth import signing_key
+from api.endpoint import graphql
+from api.graphiql import asset
+from api.observe import Metrics, ObserveMiddleware
+from api.schema import build_schema
+from api.state import AppState
+from graph.database import Database
+from graph.errors import GraphError
+from graph.settings import Settings
+from schema.sensitive import SensitiveData
+
+READY_TIMEOUT = 3.0
+
+
+async def healthz(_: Request) -> Response:
+    """The process is up (says nothing about the database)."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    """The database answers a trivial query."""
+    state = AppState.of(request)
+    try:
+        await run_in_threadpool(state.db.read, "RETURN 1 AS ok", None, READY_TIMEOUT)
+    except (GraphError, OSError) as exc:
+        return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+async def metrics(request: Request) -> Response:
+    return Response(generate_latest(AppState.of(request).metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The API for ``settings`` (default: read from the environment)."""
+    app_settings = settings or Settings.from_env()
+    observed = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[dict[str, AppState]]:
+        db = Database.from_settings(app_settings)
+        try:
+            yield {"app": AppState(settings=app_settings, db=db, sensitive=SensitiveData.from_settings(app_settings),
+                                   jwt_key=signing_key(app_settings), schema=build_schema(), metrics=observed)}
+        finally:
+            db.close()
+
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/cypher", cypher, methods=["POST"]),
+        Route("/assets/{name}", asset, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(ObserveMiddleware, metrics=observed)])

@@ -1,0 +1,62 @@
+"""``gridgraph serve`` and ``gridgraph token create``."""
+
+from __future__ import annotations
+
+import click
+
+from api.auth import Role, issue_token, signing_key, token_hash
+from cli.main import UserFacingError, current_settings, friendly_errors
+from graph.connect import open_database
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Address to listen on (default GRIDGRAPH_HOST).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default GRIDGRAPH_PORT).")
+@friendly_errors
+def serve(host: str | None, port: int | None) -> None:
+    """Migrate, then serve the API (GraphQL, GraphiQL, /cypher, /healthz, /readyz, /metrics)."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.observe import configure_logging
+
+    settings = current_settings()
+    with open_database(settings, apply_migrations=True):
+        pass  # starts the local Neo4j when NEO4J_URI is unset, and applies migrations
+    configure_logging()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    click.echo(f"gridgraph API on http://{bind_host}:{bind_port}/graphql (GraphiQL in a browser)")
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_config=None, access_log=False)
+
+
+@click.group("token")
+def token() -> None:
+    """API bearer tokens."""
+
+
+@token.command("create")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True, help="What the holder may do.")
+@click.option("--scope", "scope", default=None, metavar="GRID_CODE",
+              help="Grid whose subtree the holder sees (required for gridStaff).")
+@click.option("--name", default=None, help="Who holds it (shown in the audit trail). Default: the role.")
+@click.option("--days", type=float, default=90.0, show_default=True, help="Days until it expires.")
+@friendly_errors
+def create(role: str, scope: str | None, name: str | None, days: float) -> None:
+    """Print a new bearer token; only its hash is stored (as an ApiToken node)."""
+    settings = current_settings()
+    chosen = Role(role)
+    if chosen == Role.GRID_STAFF and not scope:
+        raise UserFacingError("a gridStaff token needs --scope GRID_CODE (the grid whose subtree they see)")
+    holder = name or chosen.value
+    with open_database(settings) as db:
+        path = None
+        if scope:
+            rows = db.read("MATCH (g:Grid {code: $code}) RETURN g.path AS path", {"code": scope})
+            if not rows or not rows[0]["path"]:
+                raise UserFacingError(f"no grid {scope!r} in the database: check the code (`gridgraph load` first?)")
+            path = rows[0]["path"]
+        issued = issue_token(signing_key(settings), holder, chosen, scope, path, days)
+        db.write("CREATE (:ApiToken {tokenHash: $hash, name: $name, role: $role, scope: $scope, "
+                 "createdAt: datetime(), revoked: false})",
+                 {"hash": token_hash(issued), "name": holder, "role": chosen.value, "scope": scope})
+    click.echo(issued)

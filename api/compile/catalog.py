@@ -1,0 +1,217 @@
+"""The fixed Cypher fragments of every GraphQL object type (see :mod:`api.compile.specs`).
+
+Scope predicates say when a node lies in the caller's grid subtree: by ``gridPath``/``path`` with an indexed
+``STARTS WITH $scopePath``; a person is in scope when they live in, contact, serve, chair a unit of, mediate,
+claim, or are involved in or assigned something in the subtree.
+"""
+
+from __future__ import annotations
+
+from api.auth import CAN_SEE_TAGS
+from api.compile.specs import Embed, Filter, Prop, Rel, Spec
+from schema.case_flow import allowed_moves
+from schema.vocabulary import CONTACT_EXEMPT_AGE, CONTACT_LIMIT, OPEN_STATUSES, CaseStatus
+
+IN_SCOPE = "{v}.gridPath STARTS WITH $scopePath"
+GRID_IN_SCOPE = "{v}.path STARTS WITH $scopePath"
+PERSON_IN_SCOPE = (
+    "(EXISTS { MATCH ({v})-[:MEMBER_OF|CONTACTS]->(sh:Household) WHERE sh.gridPath STARTS WITH $scopePath }"
+    " OR EXISTS { MATCH ({v})-[:GRID_CHIEF_OF|GRID_MEMBER_OF]->(sg:Grid) WHERE sg.path STARTS WITH $scopePath }"
+    " OR EXISTS { MATCH ({v})-[:UNIT_CHIEF_OF]->(su:Unit) WHERE su.gridPath STARTS WITH $scopePath }"
+    " OR EXISTS { MATCH ({v})-[:MEDIATED|CLAIMED]->(sc:Case) WHERE sc.gridPath STARTS WITH $scopePath }"
+    " OR EXISTS { MATCH (sc:Case)-[:INVOLVES|ASSIGNED_TO]->({v}) WHERE sc.gridPath STARTS WITH $scopePath })"
+)
+PARTY_ORG_IN_SCOPE = "EXISTS { MATCH ({v})-[:ANCHORED_IN]->(sg:Grid) WHERE sg.path STARTS WITH $scopePath }"
+REGION_IN_SCOPE = "EXISTS { MATCH (sg:Grid)-[:IN_REGION]->({v}) WHERE sg.path STARTS WITH $scopePath }"
+
+# Literal lists built from the vocabulary at import (never from a request).
+OPEN_LIST = "[" + ", ".join(f"'{s.value}'" for s in sorted(OPEN_STATUSES)) + "]"
+OVERDUE = f"({{v}}.deadline < datetime() AND {{v}}.status IN {OPEN_LIST})"
+ALLOWED_MOVES = "CASE {v}.status " + " ".join(
+    f"WHEN '{status.value}' THEN [" + ", ".join(f"'{m.value}'" for m in allowed_moves(status)) + "]"
+    for status in CaseStatus
+) + " ELSE [] END"
+CONTACT_COUNT = "COUNT { ({v})-[:CONTACTS]->(:Household) }"
+
+
+def grid_contains(code: str) -> str:
+    """A grid code as the ``/code/`` segment every path below that grid contains."""
+    return f"/{code}/"
+
+
+def _props(*names: str) -> dict[str, Prop | Rel | Embed]:
+    return {name: Prop(f"{{v}}.{name}") for name in names}
+
+
+PERSON_FIELDS: dict[str, Prop | Rel | Embed] = {
+    **_props("key", "name", "sex", "birthDate", "idMasked", "phoneMasked"),
+    "age": Prop("CASE WHEN {v}.birthDate IS NULL THEN null ELSE duration.between({v}.birthDate, date()).years END"),
+    "tags": Prop("coalesce({v}.tags, [])", roles=CAN_SEE_TAGS),
+    "relation": Prop("head(COLLECT { MATCH ({v})-[lm:MEMBER_OF]->(:Household) RETURN lm.relation })"),
+    "isPartyMember": Prop("{v}:PartyMember"),
+    "household": Rel("Household", "({v})-[:MEMBER_OF]->({t}:Household)"),
+    "partyMember": Embed("PartyMember", "CASE WHEN {v}:PartyMember THEN {v} END"),
+    "chiefOf": Rel("Grid", "({v})-[:GRID_CHIEF_OF]->({t}:Grid)", many=True, order="{t}.code"),
+    "memberOf": Rel("GridStaff", "({v})-[{r}:GRID_MEMBER_OF]->({t}:Grid)", many=True, order="{t}.code",
+                    row="{person: {v}, grid: {t}, kind: {r}.kind, department: {r}.department}", scope_as="Grid"),
+    "unitChiefOf": Rel("Unit", "({v})-[:UNIT_CHIEF_OF]->({t}:Unit)", many=True, order="{t}.code"),
+    "cases": Rel("Case", "({t}:Case)-[:INVOLVES]->({v})", connection=True),
+    "mediations": Rel("Mediation", "({v})-[{r}:MEDIATED]->({t}:Case)", many=True, order="{t}.code",
+                      row="{mediator: {v}, case: {t}, outcome: {r}.outcome, on: {r}.on}", scope_as="Case"),
+    "claimedWishes": Rel("Case", "({v})-[:CLAIMED]->({t}:Case)", many=True, order="{t}.code"),
+    "worksFor": Rel("Organization", "({v})-[:WORKS_FOR]->({t}:Organization)", many=True, order="{t}.code"),
+}
+PERSON_FILTERS = {
+    "name": Filter("{v}.name = {p}"),
+    "household_code": Filter("EXISTS { MATCH ({v})-[:MEMBER_OF]->(fh:Household) WHERE fh.code = {p} }"),
+    "tag": Filter("{p} IN {v}.tags"),
+}
+PERSON_SORT = {"key": "key", "name": "name", "birthDate": "birthDate"}
+
+SPECS: dict[str, Spec] = {s.name: s for s in (
+    Spec("Region", "Region", scope=REGION_IN_SCOPE, fields={
+        **_props("code", "name", "level"),
+        "parent": Rel("Region", "({v})-[:PART_OF]->({t}:Region)"),
+        "children": Rel("Region", "({t}:Region)-[:PART_OF]->({v})", many=True, order="{t}.code"),
+        "grids": Rel("Grid", "({t}:Grid)-[:IN_REGION]->({v})", many=True, order="{t}.code"),
+    }, sort={"code": "code", "name": "name"}, filters={"level": Filter("{v}.level = {p}")}),
+    Spec("Grid", "Grid", scope=GRID_IN_SCOPE, fields={
+        **_props("code", "name", "level", "kind", "starRating", "path"),
+        "parent": Rel("Grid", "({v})-[:PART_OF]->({t}:Grid)"),
+        "children": Rel("Grid", "({t}:Grid)-[:PART_OF]->({v})", many=True, order="{t}.code"),
+        "region": Rel("Region", "({v})-[:IN_REGION]->({t}:Region)"),
+        "units": Rel("Unit", "({t}:Unit)-[:IN_GRID]->({v})", many=True, order="{t}.code"),
+        "households": Rel("Household", "({t}:Household)-[:IN_GRID]->({v})", connection=True),
+        "allHouseholds": Rel("Household", "({t}:Household)", connection=True,
+                             where="{t}.gridPath STARTS WITH {v}.path"),
+        "chiefs": Rel("Person", "({t}:Person)-[:GRID_CHIEF_OF]->({v})", many=True, order="{t}.key"),
+        "staff": Rel("GridStaff", "({t}:Person)-[{r}:GRID_MEMBER_OF]->({v})", many=True, order="{t}.key",
+                     row="{person: {t}, grid: {v}, kind: {r}.kind, department: {r}.department}", scope_as="Person"),
+        "cases": Rel("Case", "({t}:Case)-[:IN_GRID]->({v})", connection=True),
+        "organizations": Rel("Organization", "({t}:Organization)-[:LOCATED_IN]->({v})", many=True,
+                             order="{t}.code"),
+        "partyOrgs": Rel("PartyOrg", "({t}:PartyOrg)-[:ANCHORED_IN]->({v})", many=True, order="{t}.code"),
+    }, sort={"code": "code", "name": "name", "level": "level", "starRating": "starRating"}, filters={
+        "level": Filter("{v}.level = {p}"),
+        "kind": Filter("{v}.kind = {p}"),
+        "parent_code": Filter("EXISTS { MATCH ({v})-[:PART_OF]->(fp:Grid) WHERE fp.code = {p} }"),
+    }),
+    Spec("Unit", "Unit", scope=IN_SCOPE, fields={
+        **_props("code", "name"),
+        "grid": Rel("Grid", "({v})-[:IN_GRID]->({t}:Grid)"),
+        "chiefs": Rel("Person", "({t}:Person)-[:UNIT_CHIEF_OF]->({v})", many=True, order="{t}.key"),
+        "households": Rel("Household", "({t}:Household)-[:IN_UNIT]->({v})", many=True, order="{t}.code"),
+    }, sort={"code": "code", "name": "name"}),
+    Spec("Household", "Household", scope=IN_SCOPE, fields={
+        **_props("code", "number", "address", "villageCode"),
+        "grid": Rel("Grid", "({v})-[:IN_GRID]->({t}:Grid)"),
+        "unit": Rel("Unit", "({v})-[:IN_UNIT]->({t}:Unit)"),
+        "members": Rel("Person", "({t}:Person)-[:MEMBER_OF]->({v})", many=True, order="{t}.key"),
+        "head": Rel("Person", "({t}:Person)-[{r}:MEMBER_OF]->({v})", where="{r}.relation = '户主'"),
+        "contactingMembers": Rel("PartyMember", "({t}:PartyMember)-[:CONTACTS]->({v})", many=True,
+                                 order="{t}.key"),
+        "contacted": Prop("EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }"),
+        "cases": Rel("Case", "({t}:Case)-[:INVOLVES]->({v})", connection=True),
+    }, sort={"code": "code", "number": "number", "address": "address"}, filters={
+        "codes": Filter("{v}.code IN {p}"),
+        "grid_code": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
+        "village_code": Filter("{v}.villageCode = {p}"),
+        "contacted": Filter("EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }",
+                            when_false="NOT EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }"),
+    }),
+    Spec("Person", "Person", scope=PERSON_IN_SCOPE, fields=PERSON_FIELDS, sort=PERSON_SORT, filters=PERSON_FILTERS),
+    Spec("PartyMember", "Person", scope=PERSON_IN_SCOPE, fields={
+        **PERSON_FIELDS,
+        "person": Embed("Person", "{v}"),
+        "partyOrg": Rel("PartyOrg", "({v})-[:BELONGS_TO]->({t}:PartyOrg)"),
+        "contactCount": Prop(CONTACT_COUNT),
+        "overloaded": Prop(f"{CONTACT_COUNT} > {CONTACT_LIMIT}"),
+        "exempt": Prop(f"{{v}}.birthDate <= date() - duration({{years: {CONTACT_EXEMPT_AGE}}})"),
+        "households": Rel("Household", "({v})-[:CONTACTS]->({t}:Household)", connection=True),
+    }, sort=PERSON_SORT, filters=PERSON_FILTERS),
+    Spec("PartyOrg", "PartyOrg", scope=PARTY_ORG_IN_SCOPE, fields={
+        **_props("code", "name", "kind"),
+        "parent": Rel("PartyOrg", "({v})-[:PART_OF]->({t}:PartyOrg)"),
+        "children": Rel("PartyOrg", "({t}:PartyOrg)-[:PART_OF]->({v})", many=True, order="{t}.code"),
+        "grid": Rel("Grid", "({v})-[:ANCHORED_IN]->({t}:Grid)"),
+        "members": Rel("PartyMember", "({t}:PartyMember)-[:BELONGS_TO]->({v})", connection=True),
+    }, sort={"code": "code", "name": "name"}, filters={"kind": Filter("{v}.kind = {p}")}),
+    Spec("Organization", "Organization", scope=IN_SCOPE, fields={
+        **_props("code", "name", "kind"),
+        "grid": Rel("Grid", "({v})-[:LOCATED_IN]->({t}:Grid)"),
+        "staff": Rel("Person", "({t}:Person)-[:WORKS_FOR]->({v})", many=True, order="{t}.key"),
+        "cases": Rel("Case", "({v})<-[:ASSIGNED_TO]-({t}:Case)", connection=True),
+    }, sort={"code": "code", "name": "name"}, filters={"kind": Filter("{v}.kind = {p}")}),
+    Spec("Case", "Case", scope=IN_SCOPE, fields={
+        **_props("code", "kind", "category", "title", "description", "status", "level", "reportedAt",
+                 "deadline", "closedAt", "satisfaction", "source"),
+        "overdue": Prop(OVERDUE),
+        "allowedMoves": Prop(ALLOWED_MOVES),
+        "grid": Rel("Grid", "({v})-[:IN_GRID]->({t}:Grid)"),
+        "events": Rel("CaseEvent", "({v})-[:HAS_EVENT]->({t}:CaseEvent)", many=True, order="{t}.seq"),
+        "involvedPersons": Rel("Person", "({v})-[:INVOLVES]->({t}:Person)", many=True, order="{t}.key"),
+        "involvedHouseholds": Rel("Household", "({v})-[:INVOLVES]->({t}:Household)", many=True, order="{t}.code"),
+        "involvedOrganizations": Rel("Organization", "({v})-[:INVOLVES]->({t}:Organization)", many=True,
+                                     order="{t}.code"),
+        "assignee": Rel("Person", "({v})-[:ASSIGNED_TO]->({t}:Person)"),
+        "assignedOrganization": Rel("Organization", "({v})-[:ASSIGNED_TO]->({t}:Organization)"),
+        "mediations": Rel("Mediation", "({t}:Person)-[{r}:MEDIATED]->({v})", many=True, order="{t}.key",
+                          row="{mediator: {t}, case: {v}, outcome: {r}.outcome, on: {r}.on}", scope_as="Person"),
+        "claimedBy": Rel("Person", "({t}:Person)-[:CLAIMED]->({v})"),
+    }, sort={"code": "code", "reportedAt": "reportedAt", "deadline": "deadline", "status": "status",
+             "kind": "kind", "category": "category"}, filters={
+        "kind": Filter("{v}.kind = {p}"),
+        "status": Filter("{v}.status = {p}"),
+        "category": Filter("{v}.category = {p}"),
+        "grid_code": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
+        "overdue": Filter(OVERDUE, when_false=f"NOT {OVERDUE}"),
+        "open": Filter(f"{{v}}.status IN {OPEN_LIST}", when_false=f"NOT {{v}}.status IN {OPEN_LIST}"),
+    }),
+    Spec("CaseEvent", "CaseEvent", fields={
+        **_props("id", "seq", "at", "action", "fromStatus", "toStatus", "actor", "note"),
+        "case": Rel("Case", "({t}:Case)-[:HAS_EVENT]->({v})"),
+    }),
+    Spec("AuditEntry", "AuditEntry", fields=_props("id", "at", "actor", "role", "action", "target", "reason",
+                                                   "detail"),
+         sort={"at": "at"}, filters={"actor": Filter("{v}.actor = {p}"), "action": Filter("{v}.action = {p}")}),
+    # Composite rows: maps built by a relationship or a question's query.
+    Spec("GridStaff", None, fields={
+        "person": Embed("Person", "{v}.person"), "grid": Embed("Grid", "{v}.grid"),
+        **_props("kind", "department"),
+    }),
+    Spec("Mediation", None, fields={
+        "mediator": Embed("Person", "{v}.mediator"), "case": Embed("Case", "{v}.case"), **_props("outcome", "on"),
+    }),
+    Spec("SimilarDispute", None, fields={
+        "case": Embed("Case", "{v}.case"), **_props("score", "textScore", "sameCategory", "closeness"),
+    }),
+    Spec("MediatorRecord", None, fields={
+        "mediator": Embed("Person", "{v}.mediator"), **_props("cases", "successes", "similarCases"),
+    }),
+    Spec("SimilarDisputes", None, fields={
+        "disputes": Embed("SimilarDispute", "{v}.disputes", many=True),
+        "mediators": Embed("MediatorRecord", "{v}.mediators", many=True),
+    }),
+    Spec("ResponsibilityLink", None, fields={
+        **_props("rank", "role"),
+        "person": Embed("Person", "{v}.person"), "grid": Embed("Grid", "{v}.grid"), "unit": Embed("Unit", "{v}.unit"),
+    }),
+    Spec("ResponsibilityChain", None, fields={
+        "household": Embed("Household", "{v}.household"),
+        "links": Embed("ResponsibilityLink", "{v}.links", many=True),
+        "town": Embed("Region", "{v}.town"),
+    }),
+    Spec("GridCaseSummary", None, fields={
+        "grid": Embed("Grid", "{v}.grid"),
+        **_props("openCases", "overdueCases", "closedCases", "totalCases", "closureRate", "satisfactionRate"),
+        "overdue": Embed("Case", "{v}.overdue", many=True),
+    }),
+    Spec("ConflictHotspot", None, fields={
+        "person": Embed("Person", "{v}.person"), "household": Embed("Household", "{v}.household"),
+        "disputes": Prop("{v}.disputes"), "cases": Embed("Case", "{v}.cases", many=True),
+    }),
+    Spec("ContactAssignment", None, fields={
+        "member": Embed("PartyMember", "{v}.member"), "household": Embed("Household", "{v}.household"),
+        **_props("warnings", "contactCount"),
+    }),
+)}

@@ -1,0 +1,221 @@
+"""Compile a GraphQL selection into Cypher expressions: one query per root field, whatever the depth.
+
+Each object becomes a map projection of its variable; each relationship a ``COLLECT { MATCH … }`` subquery
+(``head(…)`` for a single object), each connection a ``COUNT { … }`` for ``totalCount`` and a paged
+``COLLECT { … ORDER BY … SKIP … LIMIT … }`` for its rows. The caller's grid scope is part of every
+subquery's ``WHERE``. All values — codes, page sizes, filter values, the scope — go in as parameters; the
+text is assembled only from the fragments in :mod:`api.compile.catalog` and the compiler's own variable names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
+
+from api.auth import Caller
+from api.compile.selection import Selection
+from api.compile.shape import (
+    ConnectionShape,
+    ListShape,
+    ObjectShape,
+    PageInfoShape,
+    Shape,
+    decode_cursor,
+)
+from api.compile.specs import Embed, Prop, Rel, Spec
+from api.errors import BadInput
+
+DEFAULT_PAGE = 20
+
+
+def plain(value: Any) -> Any:
+    """A request value as the driver should see it (enum members become their stored string)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+class Compiler:
+    """Builds the Cypher text and parameters of one query. Not reusable across queries."""
+
+    def __init__(self, caller: Caller, specs: Mapping[str, Spec], max_page: int) -> None:
+        self.caller = caller
+        self.specs = specs
+        self.max_page = max_page
+        self.params: dict[str, Any] = {}
+        self._counter = 0
+        if caller.scope_path is not None:
+            self.params["scopePath"] = caller.scope_path
+
+    # -- names and values -------------------------------------------------------------------------------
+    def param(self, value: Any) -> str:
+        """Register ``value`` as a parameter and return its ``$name``."""
+        name = f"p{len(self.params)}"
+        self.params[name] = plain(value)
+        return "$" + name
+
+    def var(self, prefix: str = "n") -> str:
+        self._counter += 1
+        return f"{prefix}{self._counter}"
+
+    def scope(self, spec_name: str, var: str) -> str | None:
+        """The caller's scope predicate for a node of ``spec_name`` bound to ``var`` (None: sees all)."""
+        spec = self.specs[spec_name]
+        if not self.caller.scoped or spec.scope is None:
+            return None
+        return spec.scope.replace("{v}", var)
+
+    # -- objects ------------------------------------------------------------------------------------------
+    def project(self, spec_name: str, var: str, selections: list[Selection]) -> tuple[str, ObjectShape]:
+        """``var {f0: …, f1: …}`` for the selected fields, and the shape that reads it back."""
+        spec = self.specs[spec_name]
+        entries: list[str] = []
+        shape = ObjectShape()
+        for selection in selections:
+            definition = spec.fields.get(selection.name)
+            if definition is None:
+                raise LookupError(f"{spec_name}.{selection.name} has no Cypher fragment")
+            name = f"f{len(entries)}"
+            expr, child = self.field(definition, var, selection)
+            entries.append(f"{name}: {expr}")
+            shape.entries.append((selection.key, name, child))
+        if not entries:
+            entries.append("f_: true")  # an object with only __typename selected still exists
+        return f"{var} {{{', '.join(entries)}}}", shape
+
+    def field(self, definition: Prop | Rel | Embed, var: str, selection: Selection) -> tuple[str, Shape | None]:
+        if isinstance(definition, Prop):
+            if definition.roles is not None and self.caller.role not in definition.roles:
+                return "null", None
+            return definition.expr.replace("{v}", var), None
+        if isinstance(definition, Embed):
+            item = self.var("x")
+            proj, shape = self.project(definition.target, item, selection.children)
+            source = definition.expr.replace("{v}", var)
+            if definition.many:
+                return f"[{item} IN coalesce({source}, []) | {proj}]", ListShape(shape)
+            return f"head([{item} IN [{source}] WHERE {item} IS NOT NULL | {proj}])", shape
+        if definition.connection:
+            target = self.var("t")
+            pattern = definition.pattern.replace("{v}", var).replace("{t}", target)
+            where = [definition.where.replace("{t}", target).replace("{v}", var)] if definition.where else []
+            return self.connection(definition.target, target, f"MATCH {pattern}", where, selection)
+        return self.related(definition, var, selection)
+
+    def related(self, rel: Rel, var: str, selection: Selection) -> tuple[str, Shape]:
+        target, edge = self.var("t"), self.var("r")
+        pattern = rel.pattern.replace("{v}", var).replace("{t}", target).replace("{r}", edge)
+        predicates = [rel.where.replace("{t}", target).replace("{v}", var).replace("{r}", edge)] if rel.where else []
+        scoped_as = rel.target if rel.row is None else rel.scope_as
+        if scoped_as is not None:
+            scope = self.scope(scoped_as, target)
+            if scope:
+                predicates.append(scope)
+        where = f" WHERE {' AND '.join(predicates)}" if predicates else ""
+        order = rel.order.replace("{t}", target).replace("{r}", edge) if rel.order else ""
+        ordered = f" WITH * ORDER BY {order}" if order else ""
+        if rel.row is not None:
+            item = self.var("x")
+            row = rel.row.replace("{t}", target).replace("{r}", edge).replace("{v}", var)
+            proj, shape = self.project(rel.target, item, selection.children)
+            body = f"MATCH {pattern}{where}{ordered} WITH {row} AS {item} RETURN {proj}"
+        else:
+            proj, shape = self.project(rel.target, target, selection.children)
+            body = f"MATCH {pattern}{where}{ordered} RETURN {proj}"
+        if rel.many:
+            return f"COLLECT {{ {body} }}", ListShape(shape)
+        return f"head(COLLECT {{ {body} LIMIT 1 }})", shape
+
+    # -- connections --------------------------------------------------------------------------------------
+    def page(self, args: Mapping[str, Any]) -> tuple[int, int]:
+        """(first, offset) from ``first``/``after``; ``first`` is capped at GRIDGRAPH_MAX_PAGE_SIZE."""
+        first = args.get("first")
+        if first is None:
+            first = min(DEFAULT_PAGE, self.max_page)
+        if first < 0:
+            raise BadInput("first must not be negative")
+        after = args.get("after")
+        offset = decode_cursor(after) + 1 if after else 0
+        return min(int(first), self.max_page), offset
+
+    def filters(self, spec_name: str, var: str, filter_input: Any) -> list[str]:
+        """Predicates for the fields set in a filter input, each from the spec's allowlist."""
+        if filter_input is None:
+            return []
+        spec = self.specs[spec_name]
+        predicates: list[str] = []
+        for item in dataclasses.fields(filter_input):
+            value = getattr(filter_input, item.name)
+            if value is None:
+                continue
+            rule = spec.filters[item.name]
+            if isinstance(value, bool) and rule.when_false is not None:
+                predicates.append((rule.template if value else rule.when_false).replace("{v}", var))
+                continue
+            converted = rule.convert(value) if rule.convert else value
+            predicates.append(rule.template.replace("{v}", var).replace("{p}", self.param(converted)))
+        return predicates
+
+    def order(self, spec_name: str, var: str, order_by: list[Any] | None) -> str:
+        """ORDER BY terms from allowlisted sort keys, always ending with the key so paging is stable."""
+        spec = self.specs[spec_name]
+        terms: list[str] = []
+        for item in order_by or []:
+            prop = spec.sort.get(plain(item.field))
+            if prop is None:
+                raise BadInput(f"cannot sort {spec_name} by {plain(item.field)}")
+            terms.append(f"{var}.{prop} {'DESC' if plain(item.direction) == 'desc' else 'ASC'}")
+        terms.append(f"{var}.{spec.key}")
+        return ", ".join(terms)
+
+    def connection(self, spec_name: str, var: str, match: str, predicates: list[str],
+                   selection: Selection, order: str | None = None) -> tuple[str, ConnectionShape]:
+        """A paged connection over the nodes ``match`` binds to ``var``."""
+        first, offset = self.page(selection.args)
+        predicates = [*predicates, *self.filters(spec_name, var, selection.args.get("filter"))]
+        scope = self.scope(spec_name, var)
+        if scope:
+            predicates.append(scope)
+        source = match + (f" WHERE {' AND '.join(predicates)}" if predicates else "")
+        ordering = order or self.order(spec_name, var, selection.args.get("orderBy"))
+
+        node_selections: list[Selection] = []
+        for part in selection.children:
+            if part.name == "nodes":
+                node_selections += part.children
+            for edge_part in part.child("node") if part.name == "edges" else []:
+                node_selections += edge_part.children
+        proj, combined = self.project(spec_name, var, node_selections)
+        shape = ConnectionShape(offset=offset, first=first)
+        taken = 0
+
+        def take(children: list[Selection]) -> ObjectShape:
+            nonlocal taken
+            sub = ObjectShape(combined.entries[taken:taken + len(children)])
+            taken += len(children)
+            return sub
+
+        for part in selection.children:
+            if part.name == "nodes":
+                shape.parts.append((part.key, "nodes", take(part.children)))
+            elif part.name == "edges":
+                edge_parts: list[tuple[str, str, Shape | None]] = []
+                for edge_part in part.children:
+                    node_shape = take(edge_part.children) if edge_part.name == "node" else None
+                    edge_parts.append((edge_part.key, edge_part.name, node_shape))
+                shape.parts.append((part.key, "edges", edge_parts))
+            elif part.name == "pageInfo":
+                shape.parts.append((part.key, "pageInfo", PageInfoShape([(c.key, c.name) for c in part.children])))
+            elif part.name == "totalCount":
+                shape.parts.append((part.key, "totalCount", None))
+
+        wants_total = any(p.name == "totalCount" for p in selection.children)
+        wants_rows = any(p.name in {"nodes", "edges", "pageInfo"} for p in selection.children)
+        total = f"COUNT {{ {source} }}" if wants_total else "0"
+        rows = (f"COLLECT {{ {source} WITH {var} ORDER BY {ordering} SKIP {self.param(offset)} "
+                f"LIMIT {self.param(first + 1)} RETURN {proj} }}") if wants_rows else "[]"
+        return f"{{total: {total}, rows: {rows}}}", shape

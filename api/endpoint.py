@@ -1,0 +1,109 @@
+"""``/graphql``: GraphQL over HTTP. POST JSON for queries and mutations, GET for queries only.
+
+The bearer token is checked before anything else, so unauthenticated requests never reach the database.
+A browser asking for HTML gets GraphiQL. Errors carry a stable ``extensions.code``; an unreachable database
+answers 503. With GRIDGRAPH_DEBUG the response's ``extensions.cypher`` reports the Cypher statements run and
+the database time.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
+
+from api.auth import authenticate
+from api.context import ApiContext
+from api.errors import MASKED_MESSAGE, ApiError, BadInput
+from api.graphiql import graphiql_page
+from api.state import AppState
+
+
+def error_body(error: ApiError) -> dict[str, Any]:
+    return {"errors": [{"message": str(error), "extensions": {"code": error.code, **error.extensions}}]}
+
+
+def format_error(error: GraphQLError) -> dict[str, Any]:
+    """The one error shape: message, locations, path and ``extensions.code``."""
+    body: dict[str, Any] = {"message": error.message}
+    if error.locations:
+        body["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    if error.path:
+        body["path"] = list(error.path)
+    original = error.original_error
+    if isinstance(original, ApiError):
+        body["extensions"] = {"code": original.code, **original.extensions}
+    elif error.message == MASKED_MESSAGE and original is None:
+        body["extensions"] = {"code": "INTERNAL_ERROR"}
+    else:
+        body["extensions"] = {"code": "GRAPHQL_VALIDATION_FAILED"}
+    return body
+
+
+async def _read_request(request: Request) -> tuple[dict[str, Any], bool]:
+    """The GraphQL request (query, variables, operationName) and whether it came by GET."""
+    if request.method == "GET":
+        params = request.query_params
+        variables = params.get("variables")
+        try:
+            parsed = json.loads(variables) if variables else None
+        except ValueError:
+            raise BadInput("variables must be JSON") from None
+        return {"query": params.get("query"), "variables": parsed,
+                "operationName": params.get("operationName")}, True
+    try:
+        body = await request.json()
+    except ValueError:
+        raise BadInput("the request body must be JSON: {\"query\": \"…\", \"variables\": {…}}") from None
+    if not isinstance(body, dict):
+        raise BadInput("the request body must be a JSON object")
+    return body, False
+
+
+async def graphql(request: Request) -> Response:
+    if request.method == "GET" and "query" not in request.query_params and \
+            "text/html" in request.headers.get("accept", ""):
+        return await graphiql_page(request)
+    state = AppState.of(request)
+    try:
+        caller = authenticate(request.headers.get("authorization"), state.jwt_key)
+        payload, by_get = await _read_request(request)
+    except ApiError as exc:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(error_body(exc), status_code=exc.status, headers=headers)
+    query = payload.get("query")
+    variables = payload.get("variables")
+    if not isinstance(query, str) or not query.strip():
+        return JSONResponse(error_body(BadInput("no query given")), status_code=400)
+    if variables is not None and not isinstance(variables, dict):
+        return JSONResponse(error_body(BadInput("variables must be a JSON object")), status_code=400)
+
+    context = ApiContext(db=state.db, settings=state.settings, sensitive=state.sensitive, caller=caller)
+    allowed = {OperationType.QUERY} if by_get else {OperationType.QUERY, OperationType.MUTATION}
+    try:
+        result = await run_in_threadpool(
+            state.schema.execute_sync, query, variables, context, None, payload.get("operationName"), allowed)
+    except InvalidOperationTypeError:
+        return JSONResponse(error_body(BadInput("mutations need POST; GET is for queries only")), status_code=405,
+                            headers={"Allow": "POST"})
+
+    request.scope.setdefault("gridgraph", {}).update(
+        role=caller.role.value, queries=context.stats.queries, db_seconds=context.stats.db_seconds)
+    body: dict[str, Any] = {"data": result.data}
+    status = 200
+    if result.errors:
+        body["errors"] = [format_error(e) for e in result.errors]
+        codes = {e["extensions"]["code"] for e in body["errors"]}
+        if "DATABASE_UNAVAILABLE" in codes:
+            status = 503
+    if state.settings.debug:
+        body["extensions"] = {"cypher": {"queries": context.stats.queries,
+                                         "dbMs": round(context.stats.db_seconds * 1000, 3),
+                                         "perQueryMs": [round(s * 1000, 3) for s in context.stats.per_query]}}
+    return JSONResponse(body, status_code=status, headers={"Retry-After": "5"} if status == 503 else None)

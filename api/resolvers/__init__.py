@@ -1,0 +1,1 @@
+"""Root fields and mutations. Each root field compiles its whole selection into one Cypher query."""

@@ -1,0 +1,129 @@
+"""Root fields to look things up and list them: one node by key, or a filtered, sorted, paged connection."""
+
+from __future__ import annotations
+
+from strawberry.types import Info
+
+from api.auth import CAN_READ_AUDIT
+from api.compile.compiler import Compiler
+from api.resolvers.common import answer, by_key, context, listing
+from schema.graphql.connection import Connection
+from schema.graphql.inputs import (
+    AuditFilter,
+    CaseFilter,
+    CaseOrder,
+    CodeOrder,
+    GridFilter,
+    GridOrder,
+    HouseholdFilter,
+    HouseholdOrder,
+    KindFilter,
+    PartyOrgFilter,
+    PersonFilter,
+    PersonOrder,
+    RegionFilter,
+)
+from schema.graphql.nodes import (
+    AuditEntry,
+    Case,
+    Grid,
+    Household,
+    Organization,
+    PartyMember,
+    PartyOrg,
+    Person,
+    Region,
+    Unit,
+)
+
+
+def region(info: Info, code: str) -> Region | None:
+    return answer(info, by_key("Region", "Region", code))
+
+
+def regions(info: Info, first: int | None = None, after: str | None = None, filter: RegionFilter | None = None,
+            order_by: list[CodeOrder] | None = None) -> Connection[Region]:
+    return answer(info, listing("Region", "Region", prop=None))
+
+
+def grid(info: Info, code: str) -> Grid | None:
+    return answer(info, by_key("Grid", "Grid", code))
+
+
+def grids(info: Info, first: int | None = None, after: str | None = None, filter: GridFilter | None = None,
+          order_by: list[GridOrder] | None = None, grid_code: str | None = None) -> Connection[Grid]:
+    return answer(info, listing("Grid", "Grid", grid_code, prop="path"))
+
+
+def unit(info: Info, code: str) -> Unit | None:
+    return answer(info, by_key("Unit", "Unit", code))
+
+
+def household(info: Info, code: str) -> Household | None:
+    return answer(info, by_key("Household", "Household", code))
+
+
+def households(info: Info, first: int | None = None, after: str | None = None,
+               filter: HouseholdFilter | None = None, order_by: list[HouseholdOrder] | None = None,
+               grid_code: str | None = None) -> Connection[Household]:
+    return answer(info, listing("Household", "Household", grid_code))
+
+
+def person(info: Info, key: str) -> Person | None:
+    return answer(info, by_key("Person", "Person", key))
+
+
+def persons(info: Info, first: int | None = None, after: str | None = None, filter: PersonFilter | None = None,
+            order_by: list[PersonOrder] | None = None) -> Connection[Person]:
+    return answer(info, listing("Person", "Person", prop=None))
+
+
+def party_member(info: Info, key: str) -> PartyMember | None:
+    return answer(info, by_key("PartyMember", "PartyMember", key, key_label="Person"))
+
+
+def party_members(info: Info, first: int | None = None, after: str | None = None,
+                  filter: PersonFilter | None = None, order_by: list[PersonOrder] | None = None
+                  ) -> Connection[PartyMember]:
+    return answer(info, listing("PartyMember", "PartyMember", prop=None))
+
+
+def party_org(info: Info, code: str) -> PartyOrg | None:
+    return answer(info, by_key("PartyOrg", "PartyOrg", code))
+
+
+def party_orgs(info: Info, first: int | None = None, after: str | None = None, filter: PartyOrgFilter | None = None,
+               order_by: list[CodeOrder] | None = None) -> Connection[PartyOrg]:
+    return answer(info, listing("PartyOrg", "PartyOrg", prop=None))
+
+
+def organization(info: Info, code: str) -> Organization | None:
+    return answer(info, by_key("Organization", "Organization", code))
+
+
+def organizations(info: Info, first: int | None = None, after: str | None = None, filter: KindFilter | None = None,
+                  order_by: list[CodeOrder] | None = None, grid_code: str | None = None
+                  ) -> Connection[Organization]:
+    return answer(info, listing("Organization", "Organization", grid_code))
+
+
+def case(info: Info, code: str) -> Case | None:
+    return answer(info, by_key("Case", "Case", code))
+
+
+def cases(info: Info, first: int | None = None, after: str | None = None, filter: CaseFilter | None = None,
+          order_by: list[CaseOrder] | None = None, grid_code: str | None = None) -> Connection[Case]:
+    return answer(info, listing("Case", "Case", grid_code))
+
+
+def audit_trail(info: Info, first: int | None = None, after: str | None = None,
+                filter: AuditFilter | None = None) -> Connection[AuditEntry]:
+    """The audit trail, newest first (town admins only)."""
+    context(info).caller.require(CAN_READ_AUDIT, "read the audit trail")
+
+    def no_extra(_: Compiler, __: str) -> list[str]:
+        return []
+
+    return answer(info, listing("AuditEntry", "AuditEntry", prop=None, extra=no_extra,
+                                order=lambda v: f"{v}.at DESC, {v}.id"))
+

@@ -1,0 +1,116 @@
+"""The GraphQL schema: root fields, mutations, and the protections every request passes through."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError, GraphQLObjectType
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.types import Info
+
+from api.compile.catalog import SPECS
+from api.errors import MASKED_MESSAGE, ApiError
+from api.resolvers import browse, cases, contacts, questions
+from api.resolvers.common import context
+from schema.graphql.answers import Me
+from schema.graphql.rows import read_row
+
+MAX_DEPTH = 10
+MAX_TOKENS = 2000
+MAX_ALIASES = 30
+
+
+def me(info: Info) -> Me:
+    """Who the token says you are (no database involved)."""
+    caller = context(info).caller
+    return Me(name=caller.name, role=caller.role.value, scope=caller.scope, scope_path=caller.scope_path)
+
+
+@strawberry.type(description="Read the graph. Every root field runs one Cypher query, scoped to the caller.")
+class Query:
+    me: Me = strawberry.field(resolver=me)
+    region = strawberry.field(resolver=browse.region)
+    regions = strawberry.field(resolver=browse.regions)
+    grid = strawberry.field(resolver=browse.grid)
+    grids = strawberry.field(resolver=browse.grids)
+    unit = strawberry.field(resolver=browse.unit)
+    household = strawberry.field(resolver=browse.household)
+    households = strawberry.field(resolver=browse.households)
+    person = strawberry.field(resolver=browse.person)
+    persons = strawberry.field(resolver=browse.persons)
+    party_member = strawberry.field(resolver=browse.party_member)
+    party_members = strawberry.field(resolver=browse.party_members)
+    party_org = strawberry.field(resolver=browse.party_org)
+    party_orgs = strawberry.field(resolver=browse.party_orgs)
+    organization = strawberry.field(resolver=browse.organization)
+    organizations = strawberry.field(resolver=browse.organizations)
+    case = strawberry.field(resolver=browse.case)
+    cases = strawberry.field(resolver=browse.cases)
+    audit_trail = strawberry.field(resolver=browse.audit_trail)
+    household_contacts = strawberry.field(resolver=questions.household_contacts)
+    member_households = strawberry.field(resolver=questions.member_households)
+    uncontacted_households = strawberry.field(resolver=questions.uncontacted_households)
+    vulnerable_persons = strawberry.field(resolver=questions.vulnerable_persons)
+    overloaded_members = strawberry.field(resolver=questions.overloaded_members)
+    exempt_members = strawberry.field(resolver=questions.exempt_members)
+    similar_disputes = strawberry.field(resolver=questions.similar_disputes)
+    responsibility_chain = strawberry.field(resolver=questions.responsibility_chain)
+    overdue_by_grid = strawberry.field(resolver=questions.overdue_by_grid)
+    conflict_hotspots = strawberry.field(resolver=questions.conflict_hotspots)
+    open_wishes = strawberry.field(resolver=questions.open_wishes)
+
+
+@strawberry.type(description="The closed loop of cases, contact households and audited reveals.")
+class Mutation:
+    report_case = strawberry.mutation(resolver=cases.report_case)
+    accept_case = strawberry.mutation(resolver=cases.accept_case)
+    dispatch_case = strawberry.mutation(resolver=cases.dispatch_case)
+    start_case = strawberry.mutation(resolver=cases.start_case)
+    resolve_case = strawberry.mutation(resolver=cases.resolve_case)
+    verify_case = strawberry.mutation(resolver=cases.verify_case)
+    close_case = strawberry.mutation(resolver=cases.close_case)
+    reject_case = strawberry.mutation(resolver=cases.reject_case)
+    escalate_case = strawberry.mutation(resolver=cases.escalate_case)
+    rate_case = strawberry.mutation(resolver=cases.rate_case)
+    claim_wish = strawberry.mutation(resolver=cases.claim_wish)
+    assign_contact = strawberry.mutation(resolver=contacts.assign_contact)
+    unassign_contact = strawberry.mutation(resolver=contacts.unassign_contact)
+    reveal_person = strawberry.mutation(resolver=contacts.reveal_person)
+
+
+def caller_may_see(error: GraphQLError) -> bool:
+    """Errors raised on purpose (ApiError) and GraphQL's own syntax/validation errors are shown as they are."""
+    return error.original_error is None or isinstance(error.original_error, ApiError)
+
+
+def compiled_type(name: str) -> bool:
+    """Object types whose values are maps built by the compiled query (not Python objects)."""
+    return name in SPECS or name.endswith(("Connection", "Edge")) or name == "PageInfo"
+
+
+def build_schema() -> strawberry.Schema:
+    schema = strawberry.Schema(
+        query=Query, mutation=Mutation,
+        extensions=[
+            # Factories: a fresh extension per request; the two caches are shared at module level.
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaskErrors(should_mask_error=lambda e: not caller_may_see(e), error_message=MASKED_MESSAGE),
+            lambda: ParserCache(maxsize=512),
+            lambda: ValidationCache(maxsize=512),
+        ],
+    )
+    # Fields below the root read the one query's maps directly: no resolver runs Cypher of its own.
+    for graphql_type in schema._schema.type_map.values():
+        if isinstance(graphql_type, GraphQLObjectType) and compiled_type(graphql_type.name):
+            graphql_type.is_type_of = None  # values are maps, not instances of the strawberry classes
+            for definition in graphql_type.fields.values():
+                definition.resolve = read_row
+    return schema

@@ -1,0 +1,92 @@
+"""Result types of the questions (DOMAIN.md) and of mutations that are not a single node."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.graphql.enums import SensitiveField
+from schema.graphql.nodes import Case, Grid, Household, PartyMember, Person, Region, Unit
+
+
+@strawberry.type(description="A dispute similar to the one asked about, and why it is similar.")
+class SimilarDispute:
+    case: Case
+    score: float = strawberry.field(description="Ranking score: text similarity + same category + closeness.")
+    text_score: float = strawberry.field(description="Full-text (cjk) relevance of title and description.")
+    same_category: bool
+    closeness: str = strawberry.field(description="household, unit, grid, village, town or none.")
+
+
+@strawberry.type(description="A person who mediated similar disputes, with their record over all disputes.")
+class MediatorRecord:
+    mediator: Person
+    cases: int = strawberry.field(description="Disputes this person mediated.")
+    successes: int = strawberry.field(description="Of those, mediated successfully.")
+    similar_cases: int = strawberry.field(description="Of the similar disputes listed, how many they mediated.")
+
+
+@strawberry.type
+class SimilarDisputes:
+    disputes: list[SimilarDispute]
+    mediators: list[MediatorRecord]
+
+
+@strawberry.type(description="One step of a household's responsibility chain, from the household upwards.")
+class ResponsibilityLink:
+    rank: int
+    role: str = strawberry.field(description="unitChief, gridMember or gridChief.")
+    person: Person | None
+    grid: Grid | None
+    unit: Unit | None
+
+
+@strawberry.type
+class ResponsibilityChain:
+    household: Household
+    links: list[ResponsibilityLink]
+    town: Region | None
+
+
+@strawberry.type(description="Cases of a grid's subtree: overdue ones with who holds them, closure and satisfaction.")
+class GridCaseSummary:
+    grid: Grid
+    open_cases: int
+    overdue_cases: int
+    closed_cases: int
+    total_cases: int
+    closure_rate: float | None
+    satisfaction_rate: float | None = strawberry.field(
+        description="Share of rated cases rated satisfied or basically satisfied.")
+    overdue: list[Case]
+
+
+@strawberry.type(description="A person or household involved in repeated disputes.")
+class ConflictHotspot:
+    person: Person | None
+    household: Household | None
+    disputes: int
+    cases: list[Case]
+
+
+@strawberry.type
+class ContactAssignment:
+    member: PartyMember
+    household: Household
+    warnings: list[str]
+    contact_count: int
+
+
+@strawberry.type(description="A revealed ID or phone number; the reveal is in the audit trail.")
+class Reveal:
+    person_key: str
+    field: SensitiveField
+    value: str | None
+    audit_id: str
+
+
+@strawberry.type(description="The authenticated caller.")
+class Me:
+    name: str
+    role: str
+    scope: str | None
+    scope_path: str | None

@@ -1,0 +1,81 @@
+"""Enumerations exposed in GraphQL: the domain's vocabulary plus sort keys and directions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import strawberry
+
+from schema.case_flow import CaseAction, Urgency
+from schema.vocabulary import CaseKind, CaseStatus, EscalationLevel, GridKind, MediationOutcome, PartyOrgKind, PersonTag
+
+# The vocabulary's enumerations become GraphQL enums under their own names (decorated in place).
+for _vocabulary in (GridKind, PersonTag, CaseKind, CaseStatus, EscalationLevel, MediationOutcome, PartyOrgKind,
+                    CaseAction, Urgency):
+    strawberry.enum(_vocabulary)
+
+__all__ = ["CaseAction", "CaseKind", "CaseStatus", "EscalationLevel", "GridKind", "MediationOutcome", "PartyOrgKind",
+           "PersonTag", "Urgency"]
+
+
+@strawberry.enum
+class Satisfaction(StrEnum):
+    SATISFIED = "satisfied"                     # 满意
+    BASICALLY_SATISFIED = "basicallySatisfied"  # 基本满意
+    DISSATISFIED = "dissatisfied"               # 不满意
+
+
+@strawberry.enum
+class SortDirection(StrEnum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.enum
+class SensitiveField(StrEnum):
+    ID_NUMBER = "idNumber"
+    PHONE = "phone"
+
+
+# Sort keys: values are property names from schema.model's allowlists (checked again by the compiler).
+@strawberry.enum
+class GridSortKey(StrEnum):
+    CODE = "code"
+    NAME = "name"
+    LEVEL = "level"
+    STAR_RATING = "starRating"
+
+
+@strawberry.enum
+class HouseholdSortKey(StrEnum):
+    CODE = "code"
+    NUMBER = "number"
+    ADDRESS = "address"
+
+
+@strawberry.enum
+class PersonSortKey(StrEnum):
+    KEY = "key"
+    NAME = "name"
+    BIRTH_DATE = "birthDate"
+
+
+@strawberry.enum
+class CaseSortKey(StrEnum):
+    CODE = "code"
+    REPORTED_AT = "reportedAt"
+    DEADLINE = "deadline"
+    STATUS = "status"
+    KIND = "kind"
+    CATEGORY = "category"
+
+
+@strawberry.enum
+class CodeSortKey(StrEnum):
+    CODE = "code"
+    NAME = "name"
+
+
+@strawberry.enum
+class AuditSortKey(StrEnum):
+    AT = "at"

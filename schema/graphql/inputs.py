@@ -1,0 +1,127 @@
+"""Filter, sort and mutation inputs. Filter fields map one-to-one onto fixed predicates (api/compile/catalog)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from schema.graphql.enums import (
+    AuditSortKey,
+    CaseKind,
+    CaseSortKey,
+    CaseStatus,
+    CodeSortKey,
+    GridKind,
+    GridSortKey,
+    HouseholdSortKey,
+    PartyOrgKind,
+    PersonSortKey,
+    PersonTag,
+    SortDirection,
+    Urgency,
+)
+
+
+@strawberry.input
+class GridFilter:
+    level: int | None = None
+    kind: GridKind | None = None
+    parent_code: str | None = None
+
+
+@strawberry.input
+class RegionFilter:
+    level: str | None = None
+
+
+@strawberry.input
+class HouseholdFilter:
+    codes: list[str] | None = None
+    grid_code: str | None = strawberry.field(default=None, description="The grid or any grid above it.")
+    village_code: str | None = None
+    contacted: bool | None = strawberry.field(default=None, description="Whether a party member contacts it.")
+
+
+@strawberry.input
+class PersonFilter:
+    name: str | None = None
+    household_code: str | None = None
+    tag: PersonTag | None = None
+
+
+@strawberry.input
+class CaseFilter:
+    kind: CaseKind | None = None
+    status: CaseStatus | None = None
+    category: str | None = None
+    grid_code: str | None = None
+    overdue: bool | None = None
+    open: bool | None = None
+
+
+@strawberry.input
+class KindFilter:
+    kind: str | None = None
+
+
+@strawberry.input
+class PartyOrgFilter:
+    kind: PartyOrgKind | None = None
+
+
+@strawberry.input
+class AuditFilter:
+    actor: str | None = None
+    action: str | None = None
+
+
+@strawberry.input
+class GridOrder:
+    field: GridSortKey
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input
+class HouseholdOrder:
+    field: HouseholdSortKey
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input
+class PersonOrder:
+    field: PersonSortKey
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input
+class CaseOrder:
+    field: CaseSortKey
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input
+class CodeOrder:
+    field: CodeSortKey
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input
+class AuditOrder:
+    field: AuditSortKey
+    direction: SortDirection = SortDirection.DESC
+
+
+@strawberry.input
+class ReportCaseInput:
+    kind: CaseKind
+    grid_code: str
+    title: str
+    description: str = ""
+    category: str = ""
+    urgency: Urgency = strawberry.field(default=Urgency.NORMAL, description="Hotline tickets only.")
+    reported_at: datetime | None = None
+    source: str | None = None
+    person_keys: list[str] = strawberry.field(default_factory=list, description="Persons involved (or the wisher).")
+    household_codes: list[str] = strawberry.field(default_factory=list)
+    code: str | None = strawberry.field(default=None, description="The ledger's number; generated when absent.")
