@@ -129,8 +129,9 @@ class Book:
         (root / stem).parent.mkdir(parents=True, exist_ok=True)
         if fmt == "xlsx":
             self._workbook = xlsxwriter.Workbook(str(root / f"{stem}.xlsx"), {
-                "constant_memory": constant_memory, "strings_to_numbers": False, "strings_to_formulas": False,
-                "strings_to_urls": False})
+                # Small workbooks are assembled in memory: no temporary file per part.
+                "constant_memory": constant_memory, "in_memory": not constant_memory,
+                "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
             # A fixed creation time makes the same seed give byte-identical workbooks.
             self._workbook.set_properties({"created": datetime(created.year, created.month, created.day)})
             self._formats = {
