@@ -66,4 +66,5 @@ VULNERABLE = frozenset({"低保户", "五保户", "独居老人", "空巢老人"
 
 
 def is_vulnerable(person: Person) -> bool:
+    """Tagged with a tag of the uncontacted-household and micro-wish questions (not 退役军人)."""
     return any(tag in VULNERABLE for tag in person.tags)

@@ -31,7 +31,11 @@ def sample_command(outdir: Path, scale: str, seed: int, fmt: str, as_of: datetim
     if outdir.exists() and any(outdir.iterdir()) and not force:
         raise click.ClickException(f"{outdir} is not empty; choose an empty folder or pass --force to write into it")
     started = time.perf_counter()
-    manifest = generate(outdir, scale, seed, fmt, as_of.date() if as_of else None, jobs)
+    try:
+        manifest = generate(outdir, scale, seed, fmt, as_of.date() if as_of else None, jobs)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the sample to {outdir}: {exc.strerror or exc}; "
+                                   "choose a folder you can write to") from None
     counts = manifest.counts
     click.echo(f"Wrote {len({s.file for s in manifest.sheets})} files to {outdir} in "
                f"{time.perf_counter() - started:.1f} s: {counts['persons']:,} persons in {counts['households']:,} "

@@ -120,6 +120,7 @@ def mangled_birth(rng: random.Random, birth: date, code: str) -> Cell:
 
 
 def mangled_phone(rng: random.Random, phone: str, code: str) -> str:
+    """The phone number with a country code, spaces or dashes, or a digit too few or too many."""
     if code == "phone_plus86":
         return rng.choice(("+86 ", "+86", "+86-")) + phone
     if code == "phone_spaces":

@@ -117,18 +117,16 @@ def generate_town(job: TownJob) -> Manifest:
             outgoing = (choose_mover(rng, village, protected, job.as_of)
                         if v + 1 < len(town.villages) and (force or rng.random() < 0.05) else None)
             household_defects = choose_household_defects(rng, village, referenced, force, outgoing)
-            left_out = {id(h.head) for h in village.households if id(h) in household_defects.no_head}
-            if outgoing is not None:
-                left_out.add(id(outgoing.person))
-            persons = [p for p in village.persons() if id(p) not in left_out]
+            # Neither a left-out head nor the mover gets a row defect: their rows mean something already.
+            unspoiled = household_defects.left_out | ({id(outgoing.person)} if outgoing else set())
+            persons = [p for p in village.persons() if id(p) not in unspoiled]
             row_defects = {id(persons[i]): code
                            for i, code in plan_row_defects(rng, persons, protected, force).items()}
             layout = CensusLayout.draw(rng, True if v == 0 else False if v == 1 else None)
             name = plan.name if len(group) > 1 or rng.random() < 0.8 else "Sheet1"
             sheet = book.sheet(name, single=len(group) == 1)
             written = census.write(sheet, village, layout, row_defects, household_defects, incoming, outgoing)
-            _count_village(manifest, village, party, written, incoming, job.as_of,
-                           len(household_defects.no_head))
+            _count_village(manifest, village, party, written, incoming, job.as_of, household_defects.left_out)
             incoming = outgoing
         book.close()
         sheets += book.sheets
@@ -146,15 +144,16 @@ def _open_studio(rng: random.Random, town: Town, village: Village, as_of: date) 
 
 
 def _count_village(manifest: Manifest, village: Village, party: VillageParty, written: int, incoming: Mover | None,
-                   as_of: date, heads_left_out: int) -> None:
+                   as_of: date, left_out: set[int]) -> None:
     counts = manifest.counts
     counts["villages"] += 1
     counts["censusRows"] += written
     counts["persons"] += written - (incoming is not None)
-    counts["householdsWithoutHeadRow"] += heads_left_out
+    counts["householdsWithoutHeadRow"] += len(left_out)
     counts["probationaryMembers"] += sum(c.member.political == PROBATIONARY_MEMBER for c in party.contacts)
     counts["overloadedMembers"] += sum(len(c.numbers) > CONTACT_LIMIT for c in party.contacts)
     counts["exemptMembers"] += sum(c.member.age(as_of) >= CONTACT_EXEMPT_AGE for c in party.contacts)
     counts["exemptMembersWithContacts"] += sum(c.member.age(as_of) >= CONTACT_EXEMPT_AGE and bool(c.numbers)
                                                for c in party.contacts)
-    counts["vulnerablePersonsUncontacted"] += sum(is_vulnerable(p) for h in party.uncontacted for p in h.members)
+    counts["vulnerablePersonsUncontacted"] += sum(is_vulnerable(p) and id(p) not in left_out
+                                                  for h in party.uncontacted for p in h.members)

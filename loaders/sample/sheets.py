@@ -38,6 +38,7 @@ class Sheet:
         return number
 
     def blank(self) -> int:
+        """Write an empty row; returns its Excel row number."""
         return self.row(())
 
     def title(self, text: str, width: int) -> int:
