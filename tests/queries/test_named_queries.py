@@ -113,7 +113,7 @@ def test_similar_disputes_of_a_case(queries: Library, town_graph: Database, town
     # The ranking: scores never rise, and of cases with the same text the nearer ones come first.
     scores = [r["score"] for r in rows]
     assert scores == sorted(scores, reverse=True)
-    first = {}
+    first: dict[str, int] = {}
     for index, row in enumerate(rows):
         first.setdefault(row["caseCode"], index)
     by_text: dict[str, list[str]] = {}
@@ -122,7 +122,8 @@ def test_similar_disputes_of_a_case(queries: Library, town_graph: Database, town
     ranks = ["none", "village", "grid", "unit", "party"]
     compared = 0
     for codes in by_text.values():
-        nearness = [ranks.index(expected.closeness(town, source, cases[c])) for c in sorted(codes, key=first.get)]
+        in_order = sorted(codes, key=lambda code: first[code])
+        nearness = [ranks.index(expected.closeness(town, source, cases[code])) for code in in_order]
         assert nearness == sorted(nearness, reverse=True)
         compared += len(set(nearness)) > 1
     assert compared, "the town has cases of the same text at different distances"
