@@ -63,7 +63,7 @@ PERSON_FIELDS: dict[str, Prop | Rel | Embed] = {
 }
 PERSON_FILTERS = {
     "name": Filter("{v}.name = {p}"),
-    "household_code": Filter("EXISTS { MATCH ({v})-[:MEMBER_OF]->(fh:Household) WHERE fh.code = {p} }"),
+    "householdCode": Filter("EXISTS { MATCH ({v})-[:MEMBER_OF]->(fh:Household) WHERE fh.code = {p} }"),
     "tag": Filter("{p} IN {v}.tags"),
 }
 PERSON_SORT = {"key": "key", "name": "name", "birthDate": "birthDate"}
@@ -94,7 +94,7 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
     }, sort={"code": "code", "name": "name", "level": "level", "starRating": "starRating"}, filters={
         "level": Filter("{v}.level = {p}"),
         "kind": Filter("{v}.kind = {p}"),
-        "parent_code": Filter("EXISTS { MATCH ({v})-[:PART_OF]->(fp:Grid) WHERE fp.code = {p} }"),
+        "parentCode": Filter("EXISTS { MATCH ({v})-[:PART_OF]->(fp:Grid) WHERE fp.code = {p} }"),
     }),
     Spec("Unit", "Unit", scope=IN_SCOPE, fields={
         **_props("code", "name"),
@@ -114,8 +114,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "cases": Rel("Case", "({t}:Case)-[:INVOLVES]->({v})", connection=True),
     }, sort={"code": "code", "number": "number", "address": "address"}, filters={
         "codes": Filter("{v}.code IN {p}"),
-        "grid_code": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
-        "village_code": Filter("{v}.villageCode = {p}"),
+        "gridCode": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
+        "villageCode": Filter("{v}.villageCode = {p}"),
         "contacted": Filter("EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }",
                             when_false="NOT EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }"),
     }),
@@ -163,7 +163,7 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "kind": Filter("{v}.kind = {p}"),
         "status": Filter("{v}.status = {p}"),
         "category": Filter("{v}.category = {p}"),
-        "grid_code": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
+        "gridCode": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
         "overdue": Filter(OVERDUE, when_false=f"NOT {OVERDUE}"),
         "open": Filter(f"{{v}}.status IN {OPEN_LIST}", when_false=f"NOT {{v}}.status IN {OPEN_LIST}"),
     }),

@@ -9,7 +9,6 @@ text is assembled only from the fragments in :mod:`api.compile.catalog` and the 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from enum import Enum
 from typing import Any
@@ -142,17 +141,16 @@ class Compiler:
         offset = decode_cursor(after) + 1 if after else 0
         return min(int(first), self.max_page), offset
 
-    def filters(self, spec_name: str, var: str, filter_input: Any) -> list[str]:
-        """Predicates for the fields set in a filter input, each from the spec's allowlist."""
-        if filter_input is None:
+    def filters(self, spec_name: str, var: str, filter_input: Mapping[str, Any] | None) -> list[str]:
+        """Predicates for the fields set in a filter input (keyed by GraphQL field name), from the allowlist."""
+        if not filter_input:
             return []
         spec = self.specs[spec_name]
         predicates: list[str] = []
-        for item in dataclasses.fields(filter_input):
-            value = getattr(filter_input, item.name)
+        for name, value in filter_input.items():
             if value is None:
                 continue
-            rule = spec.filters[item.name]
+            rule = spec.filters[name]
             if isinstance(value, bool) and rule.when_false is not None:
                 predicates.append((rule.template if value else rule.when_false).replace("{v}", var))
                 continue
@@ -160,15 +158,15 @@ class Compiler:
             predicates.append(rule.template.replace("{v}", var).replace("{p}", self.param(converted)))
         return predicates
 
-    def order(self, spec_name: str, var: str, order_by: list[Any] | None) -> str:
+    def order(self, spec_name: str, var: str, order_by: list[Mapping[str, Any]] | None) -> str:
         """ORDER BY terms from allowlisted sort keys, always ending with the key so paging is stable."""
         spec = self.specs[spec_name]
         terms: list[str] = []
         for item in order_by or []:
-            prop = spec.sort.get(plain(item.field))
+            prop = spec.sort.get(plain(item["field"]))
             if prop is None:
-                raise BadInput(f"cannot sort {spec_name} by {plain(item.field)}")
-            terms.append(f"{var}.{prop} {'DESC' if plain(item.direction) == 'desc' else 'ASC'}")
+                raise BadInput(f"cannot sort {spec_name} by {plain(item['field'])}")
+            terms.append(f"{var}.{prop} {'DESC' if plain(item.get('direction')) == 'desc' else 'ASC'}")
         terms.append(f"{var}.{spec.key}")
         return ", ".join(terms)
 

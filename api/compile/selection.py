@@ -45,6 +45,15 @@ def current_field(info: GraphQLResolveInfo[Any]) -> Selection:
                   list(info.field_nodes))
 
 
+def _variables(info: GraphQLResolveInfo[Any]) -> VariableValues:
+    """The request's coerced variables in the form graphql-core's value helpers take."""
+    values: Any = info.variable_values
+    if isinstance(values, VariableValues):
+        return values
+    # Strawberry hands graphql-core the plain dict of coerced values.
+    return VariableValues(sources={}, coerced=dict(values or {}))
+
+
 def _included(node: SelectionNode, variables: VariableValues) -> bool:
     skip = get_directive_values(GraphQLSkipDirective, node, variables)
     if skip and skip.get("if") is True:
@@ -59,7 +68,7 @@ def _collect(info: GraphQLResolveInfo[Any], selection_set: SelectionSetNode | No
         return
     fragments: dict[str, FragmentDefinitionNode] = info.fragments
     for node in selection_set.selections:
-        if not _included(node, info.variable_values):
+        if not _included(node, _variables(info)):
             continue
         if isinstance(node, FieldNode):
             key = node.alias.value if node.alias else node.name.value
@@ -76,7 +85,7 @@ def _collect(info: GraphQLResolveInfo[Any], selection_set: SelectionSetNode | No
 def _build(info: GraphQLResolveInfo[Any], parent: GraphQLObjectType, name: str, key: str,
            nodes: list[FieldNode]) -> Selection:
     definition = parent.fields[name]
-    args = get_argument_values(definition, nodes[0], info.variable_values)
+    args = get_argument_values(definition, nodes[0], _variables(info))
     selection = Selection(key=key, name=name, args=args)
     named = get_named_type(definition.type)
     if isinstance(named, GraphQLObjectType):
