@@ -70,7 +70,7 @@ class HouseholdDefects:
 
 
 class CensusWriter:
-    """Writes one village into a sheet and records its layout and defects in the manifest."""
+    """Writes villages into census sheets and records their layout and defects in the manifest."""
 
     def __init__(self, rng: random.Random, manifest: Manifest, town_name: str, as_of: date) -> None:
         self.rng = rng
@@ -80,81 +80,106 @@ class CensusWriter:
 
     def write(self, sheet: Sheet, village: Village, layout: CensusLayout, row_defects: dict[int, str],
               household_defects: HouseholdDefects, incoming: Mover | None, outgoing: Mover | None) -> int:
-        """Write the village; returns the number of persons written."""
-        manifest, width = self.manifest, len(CENSUS_HEADERS)
+        """Write the village; returns the number of rows of persons written.
+
+        ``row_defects`` maps ``id(person)`` to a defect code; ``incoming`` is a person who moved here from
+        the previous village (added to a household as 其他), ``outgoing`` one who will appear in the next.
+        """
+        return _VillageSheet(self, sheet, village, layout, row_defects, household_defects, incoming,
+                             outgoing).write()
+
+
+class _VillageSheet:
+    """The writing of one village's census sheet."""
+
+    def __init__(self, writer: CensusWriter, sheet: Sheet, village: Village, layout: CensusLayout,
+                 row_defects: dict[int, str], household_defects: HouseholdDefects, incoming: Mover | None,
+                 outgoing: Mover | None) -> None:
+        self.rng, self.manifest = writer.rng, writer.manifest
+        self.writer = writer
+        self.sheet, self.village, self.layout = sheet, village, layout
+        self.row_defects, self.household_defects = row_defects, household_defects
+        self.incoming, self.outgoing = incoming, outgoing
+        self.merged: list[str] = []
+        self.written = 0
+
+    def write(self) -> int:
+        sheet, layout, manifest = self.sheet, self.layout, self.manifest
         if layout.title:
-            manifest.layout_at(sheet, sheet.title(f"{self.town_name}{village.plan.name}人口信息采集表", width),
-                               "title_row")
+            title = f"{self.writer.town_name}{self.village.plan.name}人口信息采集表"
+            manifest.layout_at(sheet, sheet.title(title, len(CENSUS_HEADERS)), "title_row")
             for _ in range(layout.blank_above):
                 manifest.layout_at(sheet, sheet.blank(), "blank_row_above_header")
-        header_row = sheet.row(layout.headers)
-        record = manifest.add_sheet(sheet, "census", header_row, list(layout.headers))
-        host = self.rng.choice(village.households) if incoming else None
-        written = 0
-        merged: list[str] = []
-        for household in village.households:
-            rows = self._household_rows(household, household_defects)
-            if household is host and incoming is not None:
-                rows.append((incoming.person, "其他"))
-            first = sheet.next_row
-            for position, (person, relation) in enumerate(rows):
-                values = self._values(village, household, person, relation, layout)
-                code = row_defects.get(id(person))
-                if incoming is not None and person is incoming.person:
-                    values[_COLUMN["联系电话"]] = incoming.new_phone
-                if code is not None:
-                    self._spoil(values, person, village, code)
-                if layout.merged and position > 0:
-                    values[_COLUMN["户号"]] = values[_COLUMN["现住址"]] = None
-                row = sheet.row(values)
-                written += 1
-                record.data_rows += 1
-                record.first_data_row = record.first_data_row or row
-                record.last_data_row = row
-                if code is not None:
-                    self._record(sheet, row, code, values)
-                self._record_household(sheet, row, household, household_defects, position, relation, values)
-                if outgoing is not None and person is outgoing.person:
-                    outgoing.first_file, outgoing.first_sheet, outgoing.first_row = sheet.file, sheet.name, row
-                if incoming is not None and person is incoming.person:
-                    for file, name, at, value in ((incoming.first_file, incoming.first_sheet, incoming.first_row,
-                                                   person.phone), (sheet.file, sheet.name, row, incoming.new_phone)):
-                        manifest.defects.append(DefectRecord(
-                            file, name, at, "联系电话", "person_in_two_villages", defects.CONFLICT, value))
-            last = sheet.next_row - 1
-            if layout.merged and last > first:
-                for column, value in ((_COLUMN["户号"], household.number), (_COLUMN["现住址"], household.address)):
-                    sheet.merge_down(column, first, last, value)
-                    letter = chr(ord("A") + column)
-                    merged.append(f"{letter}{first}:{letter}{last}")
+        self.record = manifest.add_sheet(sheet, "census", sheet.row(layout.headers), list(layout.headers))
+        host = self.rng.choice(self.village.households) if self.incoming else None
+        for household in self.village.households:
+            rows = self._household_rows(household)
+            if household is host and self.incoming is not None:
+                rows.append((self.incoming.person, "其他"))
+            self._household(household, rows)
             if layout.blank_between and self.rng.random() < 0.04:
                 manifest.layout_at(sheet, sheet.blank(), "blank_row_in_data")
-        manifest.merged(sheet, merged)
+        manifest.merged(sheet, self.merged)
         if layout.footer:
             manifest.layout_at(sheet, sheet.blank(), "blank_row_below_data")
-            clerk, checker = (p.name for p in self.rng.sample(village.persons(), 2))
-            stamp = f"{self.as_of.year}年{self.as_of.month}月{self.as_of.day}日"
-            manifest.layout_at(sheet, sheet.row([f"填表人：{clerk}", None, None, f"审核人：{checker}", None, None,
-                                                 f"填表日期：{stamp}"]), "footer")
-        return written
+            clerk, checker = (p.name for p in self.rng.sample(self.village.persons(), 2))
+            on = self.writer.as_of
+            footer = [f"填表人：{clerk}", None, None, f"审核人：{checker}", None, None,
+                      f"填表日期：{on.year}年{on.month}月{on.day}日"]
+            manifest.layout_at(sheet, sheet.row(footer), "footer")
+        return self.written
 
-    @staticmethod
-    def _household_rows(household: Household, household_defects: HouseholdDefects) -> list[tuple[Person, str]]:
+    def _household_rows(self, household: Household) -> list[tuple[Person, str]]:
         rows = [(p, p.relation) for p in household.members]
-        if id(household) in household_defects.no_head:
+        if id(household) in self.household_defects.no_head:
             rows = rows[1:]
-        elif id(household) in household_defects.two_heads:
+        elif id(household) in self.household_defects.two_heads:
             rows[1] = (rows[1][0], "户主")
         return rows
 
-    def _values(self, village: Village, household: Household, person: Person, relation: str,
-                layout: CensusLayout) -> list[Cell]:
-        birth: Cell = person.birth if layout.date_cells else person.birth.isoformat()
-        return [household.number, person.name, person.sex, person.ethnicity, person.id_number, birth, relation,
-                household.address, person.political, person.phone, household.grid_code, household.unit_name,
-                "、".join(person.tags), person.note]
+    def _household(self, household: Household, rows: list[tuple[Person, str]]) -> None:
+        sheet, layout = self.sheet, self.layout
+        first = sheet.next_row
+        for position, (person, relation) in enumerate(rows):
+            values: list[Cell] = [
+                household.number, person.name, person.sex, person.ethnicity, person.id_number,
+                person.birth if layout.date_cells else person.birth.isoformat(), relation, household.address,
+                person.political, person.phone, household.grid_code, household.unit_name, "、".join(person.tags),
+                person.note]
+            moved_in = self.incoming is not None and person is self.incoming.person
+            if moved_in and self.incoming is not None:
+                values[_COLUMN["联系电话"]] = self.incoming.new_phone
+            code = self.row_defects.get(id(person))
+            if code is not None:
+                self._spoil(values, person, code)
+            if layout.merged and position > 0:
+                values[_COLUMN["户号"]] = values[_COLUMN["现住址"]] = None
+            row = self._row(values)
+            if code is not None:
+                column, expect, _ = defects.ROW_DEFECTS[code]
+                self.manifest.defect(sheet, row, column, code, expect, values[_COLUMN[column]])
+            self._household_defect(row, household, position, relation)
+            if self.outgoing is not None and person is self.outgoing.person:
+                self.outgoing.first_file, self.outgoing.first_sheet = sheet.file, sheet.name
+                self.outgoing.first_row = row
+            if moved_in and self.incoming is not None:
+                self._record_move(self.incoming, row)
+        last = sheet.next_row - 1
+        if layout.merged and last > first:
+            for index, value in ((_COLUMN["户号"], household.number), (_COLUMN["现住址"], household.address)):
+                sheet.merge_down(index, first, last, value)
+                letter = chr(ord("A") + index)
+                self.merged.append(f"{letter}{first}:{letter}{last}")
 
-    def _spoil(self, values: list[Cell], person: Person, village: Village, code: str) -> None:
+    def _row(self, values: list[Cell]) -> int:
+        row = self.sheet.row(values)
+        self.written += 1
+        self.record.data_rows += 1
+        self.record.first_data_row = self.record.first_data_row or row
+        self.record.last_data_row = row
+        return row
+
+    def _spoil(self, values: list[Cell], person: Person, code: str) -> None:
         rng = self.rng
         if code.startswith("id_"):
             values[_COLUMN["身份证号"]] = defects.mangled_id(rng, person.id_number, code)
@@ -167,18 +192,20 @@ class CensusWriter:
         elif code == "sex_disagrees_with_id":
             values[_COLUMN["性别"]] = "女" if person.sex == "男" else "男"
         elif code == "grid_unknown":
-            values[_COLUMN["所属网格"]] = f"{village.grid.code}-{len(village.micro_grids) + 11:02d}"
+            values[_COLUMN["所属网格"]] = f"{self.village.grid.code}-{len(self.village.micro_grids) + 11:02d}"
 
-    def _record(self, sheet: Sheet, row: int, code: str, values: list[Cell]) -> None:
-        column, expect, _ = defects.ROW_DEFECTS[code]
-        self.manifest.defect(sheet, row, column, code, expect, values[_COLUMN[column]])
+    def _household_defect(self, row: int, household: Household, position: int, relation: str) -> None:
+        if position == 0 and id(household) in self.household_defects.no_head:
+            self.manifest.defect(self.sheet, row, "与户主关系", "household_no_head", defects.WARNING, relation)
+        if position == 1 and id(household) in self.household_defects.two_heads:
+            self.manifest.defect(self.sheet, row, "与户主关系", "household_two_heads", defects.WARNING, relation)
 
-    def _record_household(self, sheet: Sheet, row: int, household: Household, household_defects: HouseholdDefects,
-                          position: int, relation: str, values: list[Cell]) -> None:
-        if position == 0 and id(household) in household_defects.no_head:
-            self.manifest.defect(sheet, row, "与户主关系", "household_no_head", defects.WARNING, relation)
-        if position == 1 and id(household) in household_defects.two_heads:
-            self.manifest.defect(sheet, row, "与户主关系", "household_two_heads", defects.WARNING, relation)
+    def _record_move(self, mover: Mover, row: int) -> None:
+        """Both rows of someone registered in two villages, with the phone that differs."""
+        for file, name, at, phone in ((mover.first_file, mover.first_sheet, mover.first_row, mover.person.phone),
+                                      (self.sheet.file, self.sheet.name, row, mover.new_phone)):
+            self.manifest.defects.append(DefectRecord(file, name, at, "联系电话", "person_in_two_villages",
+                                                      defects.CONFLICT, phone))
 
 
 def choose_mover(rng: random.Random, village: Village, protected: set[int], as_of: date) -> Mover | None:
