@@ -73,12 +73,13 @@ class LedgerWriter:
 
     def _grid_row(self, grid: Grid) -> None:
         members = grid.members
+        # Departments in the same order as the members; blank unless someone is a professional member.
+        departments = [m.department if m.kind == "专业" else "" for m in members]
         self._row("gridRoster", [
             grid.code, grid.name, LEVEL_NAMES[grid.level], grid.parent, grid.kind, grid.region_code,
             grid.chief.name if grid.chief else "", grid.chief.phone if grid.chief else "",
             "、".join(m.name for m in members), "、".join(m.phone for m in members), grid.star,
-            "、".join(m.kind for m in members), "、".join(m.department if m.kind == "专业" else "" for m in members)
-            if any(m.kind == "专业" for m in members) else ""])
+            "、".join(m.kind for m in members), "、".join(departments) if any(departments) else ""])
         self.manifest.counts[f"gridsLevel{grid.level}"] += 1
         if grid.level == 3:
             self.manifest.counts[f"microGrids{_KIND_KEYS[grid.kind]}"] += 1
