@@ -147,6 +147,9 @@ class Library:
                 shown_parameters(raw), ensure_ascii=False, default=str)))
         # The text comes from the package's own files, never from a request.
         rows = db.read(spec.cypher, parameters, timeout)
+        if rows and set(rows[0]) != set(spec.column_names):
+            raise QueryFileError(f"{spec.source}: the query returns {sorted(rows[0])}, but its header declares "
+                                 f"{sorted(spec.column_names)}")
         return NamedResult(spec, [{column: to_native(row.get(column)) for column in spec.column_names}
                                   for row in rows])
 
