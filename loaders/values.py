@@ -113,10 +113,14 @@ def parse_phone(raw: Cell) -> str:
     )
 
 
+def _whole_seconds(value: datetime) -> datetime:
+    return (value + timedelta(microseconds=500_000)).replace(microsecond=0)
+
+
 def _from_serial(serial: float) -> datetime:
     if not 61 <= serial < 2958466:
         raise ValueProblem("date_invalid", f"{serial} is not a date.")
-    return datetime.combine(EXCEL_EPOCH, time()) + timedelta(days=serial)
+    return _whole_seconds(datetime.combine(EXCEL_EPOCH, time()) + timedelta(days=serial))
 
 
 _DATE_PATTERNS = (
@@ -133,7 +137,8 @@ def parse_date_parts(raw: Cell) -> tuple[datetime, bool]:
     ``1985年3月``, ``1985年3月12日``, ``1985/3/12``, ``1985-03-12``, ``19850312``, with an optional time.
     """
     if isinstance(raw, datetime):
-        return raw.replace(tzinfo=None), True
+        # Excel keeps times as fractions of a day: round away the float error (09:30:00.000001).
+        return _whole_seconds(raw.replace(tzinfo=None)), True
     if isinstance(raw, date):
         return datetime.combine(raw, time()), True
     if isinstance(raw, int | float) and not isinstance(raw, bool):
