@@ -24,7 +24,10 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $@
 
-setup: system-deps $(INSTALLED)
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+setup: system-deps $(INSTALLED) node_modules/.package-lock.json
 
 run: setup
 	$(BIN)/gridgraph db start

@@ -43,7 +43,8 @@ def test_hotline_deadlines_follow_urgency_in_working_days() -> None:
     assert deadline_for(CaseKind.DISPUTE, friday).date().isoformat() == "2026-12-27"
 
 
-CASE_FIELDS = "code status level allowedMoves satisfaction assignee { key } events { seq action fromStatus toStatus actor }"
+CASE_FIELDS = ("code status level allowedMoves satisfaction assignee { key } "
+               "events { seq action fromStatus toStatus actor }")
 
 
 def test_full_loop_through_the_api_appends_events(town_db: Database, api: Api) -> None:

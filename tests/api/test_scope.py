@@ -13,9 +13,12 @@ from tests.fixtures.town import Town
 pytestmark = pytest.mark.usefixtures("town_once")
 SCOPE = "A1-V1"
 PERSON = "key __typename"
-HOUSEHOLD = f"code __typename members {{ {PERSON} }} contactingMembers {{ {PERSON} households {{ nodes {{ code __typename }} }} }}"
-CASE = (f"code __typename grid {{ code __typename }} involvedPersons {{ {PERSON} }} involvedHouseholds {{ code __typename }} "
-        f"mediations {{ mediator {{ {PERSON} mediations {{ case {{ code __typename }} }} }} }} claimedBy {{ {PERSON} }}")
+HOUSEHOLD = (f"code __typename members {{ {PERSON} }} "
+             f"contactingMembers {{ {PERSON} households {{ nodes {{ code __typename }} }} }}")
+CASE = (f"code __typename grid {{ code __typename }} involvedPersons {{ {PERSON} }} "
+        "involvedHouseholds { code __typename } "
+        f"mediations {{ mediator {{ {PERSON} mediations {{ case {{ code __typename }} }} }} }} "
+        f"claimedBy {{ {PERSON} }}")
 QUERIES = [
     f"{{ households(first: 50) {{ nodes {{ {HOUSEHOLD} }} }} }}",
     f'{{ household(code: "A2-V3-001") {{ {HOUSEHOLD} }} }}',
@@ -25,7 +28,8 @@ QUERIES = [
     f"{{ vulnerablePersons(first: 50) {{ nodes {{ {PERSON} household {{ {HOUSEHOLD} }} }} }} }}",
     f"{{ overloadedMembers {{ nodes {{ {PERSON} households(first: 50) {{ nodes {{ code __typename }} }} }} }} }}",
     f"{{ exemptMembers {{ nodes {{ {PERSON} households {{ nodes {{ code __typename }} }} }} }} }}",
-    f"{{ partyMembers(first: 50) {{ nodes {{ {PERSON} partyOrg {{ code __typename grid {{ code __typename }} }} }} }} }}",
+    f"{{ partyMembers(first: 50) {{ nodes {{ {PERSON} "
+    "partyOrg { code __typename grid { code __typename } } } } }",
     f'{{ memberHouseholds(memberKey: "id:00001", first: 50) {{ nodes {{ {HOUSEHOLD} }} }} }}',
     f'{{ similarDisputes(caseCode: "D001", first: 50) {{ disputes {{ case {{ {CASE} }} }} '
     f"mediators {{ mediator {{ {PERSON} }} }} }} }}",
@@ -33,13 +37,16 @@ QUERIES = [
     f'{{ responsibilityChain(householdCode: "A1-V1-001") {{ links {{ person {{ {PERSON} }} '
     "grid { code __typename } unit { code __typename } } town { code __typename } } }",
     f"{{ overdueByGrid(level: 2) {{ grid {{ code __typename }} overdue {{ {CASE} }} }} }}",
-    f"{{ conflictHotspots(minDisputes: 1) {{ person {{ {PERSON} }} household {{ code __typename }} cases {{ {CASE} }} }} }}",
+    f"{{ conflictHotspots(minDisputes: 1) {{ person {{ {PERSON} }} household {{ code __typename }} "
+    f"cases {{ {CASE} }} }} }}",
     f"{{ openWishes(first: 50) {{ nodes {{ {CASE} }} }} }}",
     f"{{ cases(first: 50) {{ nodes {{ {CASE} }} }} }}",
     '{ grids(first: 50) { nodes { code __typename parent { code __typename } children { code __typename } '
     "region { code __typename } } } }",
-    '{ grid(code: "A1") { code __typename } regions(first: 50) { nodes { code __typename grids { code __typename } } } }',
-    f"{{ persons(first: 50) {{ nodes {{ {PERSON} household {{ code __typename }} chiefOf {{ code __typename }} }} }} }}",
+    '{ grid(code: "A1") { code __typename } '
+    "regions(first: 50) { nodes { code __typename grids { code __typename } } } }",
+    f"{{ persons(first: 50) {{ nodes {{ {PERSON} household {{ code __typename }} "
+    "chiefOf { code __typename } } } }",
     "{ organizations(first: 50) { nodes { code __typename cases { nodes { code __typename } } } } }",
     "{ partyOrgs(first: 50) { nodes { code __typename members { nodes { key __typename } } } } }",
 ]
