@@ -101,7 +101,7 @@ def run_adhoc(db: Database, settings: Settings, query: str, parameters: Mapping[
         raise
     audit_id = record(db, AuditEntry(actor, role, "cypher.adhoc", target, reason, detail))
     seconds = applied_ms / 1000
-    query_type = _explain(db, statement, params, seconds)
+    query_type = explain_query_type(db, statement, params, seconds)
     if query_type != "r":
         raise NotReadOnly(f"Neo4j plans this statement as query type {query_type!r}, not a read ('r'); "
                           "ad-hoc Cypher is read-only")
@@ -140,7 +140,8 @@ def _parameters(parameters: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict(parameters)
 
 
-def _explain(db: Database, statement: str, params: dict[str, Any], seconds: float) -> str:
+def explain_query_type(db: Database, statement: str, params: dict[str, Any], seconds: float) -> str:
+    """The query type Neo4j plans for ``statement`` (`r`, `rw`, `w` or `s`), in a read transaction."""
     def plan(tx: ManagedTransaction) -> str:
         return str(tx.run(EXPLAIN + statement, params).consume().query_type)
 
