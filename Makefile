@@ -9,12 +9,13 @@ INSTALLED := $(VENV)/.installed
 .PHONY: run test setup system-deps lint clean-var
 
 system-deps:
-	@command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 || { \
+	@command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Java 17 and Maven (needed for the local Neo4j)…"; \
+	    echo "Installing Java 17 and Maven (for the local Neo4j) and npm (for the GraphiQL assets)…"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven; \
+	    command -v npm >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
 	  else \
-	    echo "Java 17 and Maven are needed for the local Neo4j: install openjdk-17-jdk-headless and maven, or set NEO4J_URI."; \
+	    echo "Needed: Java 17 and Maven for the local Neo4j (or set NEO4J_URI), and npm for the GraphiQL assets."; \
 	    exit 1; \
 	  fi; }
 
@@ -29,9 +30,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 setup: system-deps $(INSTALLED) node_modules/.package-lock.json
 
+VAR := $(or $(GRIDGRAPH_VAR_DIR),var)
+
 run: setup
 	$(BIN)/gridgraph db start
 	$(BIN)/gridgraph migrate
+	@test -f $(VAR)/sample/manifest.json || $(BIN)/gridgraph sample $(VAR)/sample --scale town --seed 1 --force
+	@test -f $(VAR)/neo4j/sample-loaded || { \
+	  $(BIN)/gridgraph load $(VAR)/sample --report $(VAR)/sample-import.json && touch $(VAR)/neo4j/sample-loaded; }
 	$(BIN)/gridgraph serve
 
 lint: setup
