@@ -1,0 +1,145 @@
+"""Import benchmark (not a test): a county-scale census through ``gridgraph load`` versus ``LOAD CSV``.
+
+    .venv/bin/python bench/import_bench.py [--input DIR] [--batch-size N]
+
+Without ``--input`` it writes a county with ``gridgraph sample --scale county`` (about 300,000 persons) into
+a temporary folder. It starts its own Neo4j (temporary data folder, free port), imports the folder end to
+end (reading the workbooks, validating, writing), and prints persons per second and the peak memory of this
+process. Then, on the same server, it exports the census rows exactly as they were written (persons,
+households, memberships, grid links) to a CSV file, deletes them, and times ``LOAD CSV`` with the same
+MERGE statements, so the ratio compares the whole loader with the server importing pre-cleaned rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph.database import Database
+from graph.migrations import migrate
+from graph.server import LocalNeo4j
+from graph.settings import Settings
+from loaders.importer import Importer
+from tests.neo4j_fixture import free_port
+
+PASSWORD = "bench-password-123"
+COLUMNS = ("key", "name", "sex", "birthDate", "ethnicity", "politicalStatus", "tags", "note", "idHash", "idMasked",
+           "idCipher", "phoneHash", "phoneMasked", "phoneCipher", "regionCodeKnown", "party", "relation",
+           "household", "number", "address", "villageCode", "gridPath", "grid")
+
+EXPORT = """
+MATCH (p:Person)-[m:MEMBER_OF]->(h:Household)-[:IN_GRID]->(g:Grid)
+RETURN p {.*} AS p, p:PartyMember AS party, m.relation AS relation, h {.*} AS h, g.code AS grid
+"""
+
+DELETE = """
+MATCH (n) WHERE n:Household OR (n:Person AND EXISTS { (n)-[:MEMBER_OF]->() })
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+"""
+
+LOAD_CSV = """
+LOAD CSV WITH HEADERS FROM $url AS row
+CALL (row) {
+  MERGE (h:Household {code: row.household})
+  SET h.number = row.number, h.address = row.address, h.villageCode = row.villageCode, h.gridPath = row.gridPath
+  WITH h, row
+  MATCH (g:Grid {code: row.grid})
+  MERGE (h)-[:IN_GRID]->(g)
+  MERGE (p:Person {key: row.key})
+  SET p.name = row.name, p.sex = row.sex, p.birthDate = date(row.birthDate), p.ethnicity = row.ethnicity,
+      p.politicalStatus = row.politicalStatus,
+      p.tags = CASE WHEN row.tags IS NULL THEN [] ELSE split(row.tags, ';') END, p.note = row.note,
+      p.idHash = row.idHash, p.idMasked = row.idMasked, p.idCipher = row.idCipher, p.phoneHash = row.phoneHash,
+      p.phoneMasked = row.phoneMasked, p.phoneCipher = row.phoneCipher,
+      p.regionCodeKnown = toBoolean(row.regionCodeKnown)
+  FOREACH (_ IN CASE WHEN row.party = 'true' THEN [1] ELSE [] END | SET p:PartyMember)
+  MERGE (p)-[m:MEMBER_OF]->(h)
+  SET m.relation = row.relation
+} IN TRANSACTIONS OF $batch ROWS
+"""
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def export_rows(db: Database, path: Path) -> int:
+    rows = db.read(EXPORT, timeout=600)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for row in rows:
+            p, h = row["p"], row["h"]
+            values = {**{k: p.get(k) for k in COLUMNS}, "tags": ";".join(p.get("tags") or []) or None,
+                      "birthDate": p["birthDate"].iso_format() if p.get("birthDate") else None,
+                      "party": "true" if row["party"] else "false", "relation": row["relation"],
+                      "household": h["code"], "number": h.get("number"), "address": h.get("address"),
+                      "villageCode": h.get("villageCode"), "gridPath": h.get("gridPath"), "grid": row["grid"]}
+            writer.writerow(["" if values[c] is None else values[c] for c in COLUMNS])
+    return len(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input", type=Path, help="folder to import (default: generate a county)")
+    parser.add_argument("--batch-size", type=int, default=5000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="gridgraph-bench-"))
+    source = args.input
+    if source is None:
+        source = work / "county"
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "from cli.main import main; main()", "sample", str(source),
+                        "--scale", "county", "--seed", "7", "--jobs", "2"], check=True)
+        print(f"generated the county in {time.perf_counter() - started:.1f} s")
+    server = LocalNeo4j(home=work / "neo4j", port=free_port(), password=PASSWORD, heap="4g",
+                        pagecache_bytes=2 * 1024**3, start_timeout=240)
+    server.start()
+    try:
+        env = {"NEO4J_URI": server.uri, "NEO4J_PASSWORD": PASSWORD, "GRIDGRAPH_VAR_DIR": str(work / "var"),
+               "GRIDGRAPH_QUERY_TIMEOUT": "600"}
+        settings = Settings.from_env(env)
+        with Database.from_settings(settings) as db:
+            migrate(db)
+            rss_before = peak_rss_mb()
+            started = time.perf_counter()
+            report = Importer(db, settings, batch_size=args.batch_size).run([source])
+            ours = time.perf_counter() - started
+            census = [s for f in report.files for s in f.sheets if s.kind == "census"]
+            persons = sum(s.created + s.updated for s in census)
+            totals = report.totals()
+            print(f"gridgraph load: {totals['rows']:,} rows ({persons:,} census persons in {len(census)} sheets) "
+                  f"in {ours:.1f} s = {persons / ours:,.0f} persons/s end to end; "
+                  f"{totals['rejected']:,} rejected, {totals['warnings']:,} warnings")
+            print(f"peak memory of the loader process: {peak_rss_mb():.0f} MB (before the import: {rss_before:.0f} MB)")
+
+            import_dir = work / "neo4j" / "db" / "import"
+            import_dir.mkdir(parents=True, exist_ok=True)
+            csv_path = import_dir / "census.csv"
+            exported = export_rows(db, csv_path)
+            with db.driver.session(database=settings.neo4j_database) as session:
+                session.run(DELETE).consume()
+                started = time.perf_counter()
+                try:
+                    session.run(LOAD_CSV, url=csv_path.resolve().as_uri(), batch=args.batch_size).consume()
+                except Exception:  # the server may only allow files in its import folder
+                    session.run(LOAD_CSV, url="file:///census.csv", batch=args.batch_size).consume()
+                load_csv = time.perf_counter() - started
+            loaded = db.read("MATCH (p:Person)-[:MEMBER_OF]->() RETURN count(p) AS n")[0]["n"]
+            print(f"LOAD CSV of the same {exported:,} rows ({loaded:,} persons) with the same MERGE statements: "
+                  f"{load_csv:.1f} s = {exported / load_csv:,.0f} persons/s")
+            print(f"ratio (LOAD CSV time / gridgraph load time): {load_csv / ours:.2f}x")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
