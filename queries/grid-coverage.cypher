@@ -28,23 +28,42 @@ WHERE g.path STARTS WITH $scopePath AND g.level <= $maxLevel
 WITH g
 ORDER BY g.path
 LIMIT $limit
-CALL (g) {
+WITH collect(g) AS grids
+// Count each household and case once, by the grid it sits in, under the topmost grids listed; then roll the
+// counts up to every listed grid by path prefix (a grid's path is a prefix of every path below it).
+WITH grids, [g IN grids WHERE none(other IN grids WHERE other <> g AND g.path STARTS WITH other.path)] AS tops
+CALL (tops) {
+  UNWIND tops AS top
   MATCH (h:Household)
-  WHERE h.gridPath STARTS WITH g.path
-  WITH h, COUNT { (:Person)-[:MEMBER_OF]->(h) } AS persons, COUNT { (:PartyMember)-[:MEMBER_OF]->(h) } AS members,
-       EXISTS { (:PartyMember)-[:CONTACTS]->(h) } AS contacted
-  RETURN count(h) AS households, sum(persons) AS persons, sum(members) AS partyMembers,
-         sum(CASE WHEN contacted THEN 1 ELSE 0 END) AS contactedHouseholds
+  WHERE h.gridPath STARTS WITH top.path
+  WITH h.gridPath AS path, COUNT { (h)<-[:MEMBER_OF]-() } AS persons,
+       COUNT { (h)<-[:MEMBER_OF]-(:PartyMember) } AS members, EXISTS { (h)<-[:CONTACTS]-() } AS contacted
+  WITH path, count(*) AS households, sum(persons) AS persons, sum(members) AS members,
+       sum(CASE WHEN contacted THEN 1 ELSE 0 END) AS contacted
+  RETURN collect({path: path, households: households, persons: persons, members: members,
+                  contacted: contacted}) AS places
 }
-CALL (g) {
+CALL (tops) {
+  UNWIND tops AS top
   MATCH (c:Case)
-  WHERE c.gridPath STARTS WITH g.path
-  WITH c, c.status IN $openStatuses AS open
-  RETURN count(c) AS cases, sum(CASE WHEN open THEN 1 ELSE 0 END) AS openCases,
-         sum(CASE WHEN open AND c.deadline < coalesce($now, datetime()) THEN 1 ELSE 0 END) AS overdueCases,
-         count(c.satisfaction) AS rated,
-         sum(CASE WHEN c.satisfaction IN $satisfiedValues THEN 1 ELSE 0 END) AS satisfied
+  WHERE c.gridPath STARTS WITH top.path
+  WITH c.gridPath AS path, c.status IN $openStatuses AS open, c.deadline < coalesce($now, datetime()) AS late,
+       c.satisfaction AS satisfaction
+  WITH path, count(*) AS cases, sum(CASE WHEN open THEN 1 ELSE 0 END) AS open,
+       sum(CASE WHEN open AND late THEN 1 ELSE 0 END) AS overdue, count(satisfaction) AS rated,
+       sum(CASE WHEN satisfaction IN $satisfiedValues THEN 1 ELSE 0 END) AS satisfied
+  RETURN collect({path: path, cases: cases, open: open, overdue: overdue, rated: rated,
+                  satisfied: satisfied}) AS ledgers
 }
+UNWIND grids AS g
+WITH g, [p IN places WHERE p.path STARTS WITH g.path] AS here, [l IN ledgers WHERE l.path STARTS WITH g.path] AS cases
+WITH g,
+     reduce(n = 0, p IN here | n + p.households) AS households, reduce(n = 0, p IN here | n + p.persons) AS persons,
+     reduce(n = 0, p IN here | n + p.members) AS partyMembers,
+     reduce(n = 0, p IN here | n + p.contacted) AS contactedHouseholds,
+     reduce(n = 0, l IN cases | n + l.cases) AS cases, reduce(n = 0, l IN cases | n + l.open) AS openCases,
+     reduce(n = 0, l IN cases | n + l.overdue) AS overdueCases, reduce(n = 0, l IN cases | n + l.rated) AS rated,
+     reduce(n = 0, l IN cases | n + l.satisfied) AS satisfied
 RETURN g.code AS gridCode, g.name AS name, g.level AS level, g.path AS path, households, persons, partyMembers,
        contactedHouseholds,
        CASE WHEN households = 0 THEN null ELSE toFloat(contactedHouseholds) / households END AS contactedShare,

@@ -34,21 +34,26 @@ WITH source, category,
      toLower(reduce(escaped = left(text, 300), special IN $luceneSpecials |
                     replace(escaped, special, '\\' + special))) AS search
 WHERE trim(search) <> ''
+// Where the source case happened, found once: its parties (persons, households) and their units.
+WITH source, category, search,
+     COLLECT { MATCH (source)-[:INVOLVES]->(x) WHERE x:Person OR x:Household RETURN x } AS parties,
+     COLLECT { MATCH (source)-[:INVOLVES]->(:Household)-[:IN_UNIT]->(u:Unit) RETURN DISTINCT u } AS units,
+     CASE WHEN size(split(source.gridPath, '/')) >= 4
+          THEN '/' + split(source.gridPath, '/')[1] + '/' + split(source.gridPath, '/')[2] + '/' END AS village
 CALL db.index.fulltext.queryNodes('case_text', search, {limit: $textCandidates}) YIELD node AS c, score
-WITH source, category, c, score
+WITH source, category, parties, units, village, c, score
 WHERE c.gridPath STARTS WITH $scopePath AND c.kind = 'dispute' AND (category IS NULL OR c.category = category)
   AND (source IS NULL OR c <> source)
-WITH source, collect({c: c, score: score}) AS hits, max(score) AS top
+WITH source, parties, units, village, collect({c: c, score: score}) AS hits, max(score) AS top
 UNWIND hits AS hit
-WITH source, hit.c AS c, hit.score / top AS textScore
+WITH source, parties, units, village, hit.c AS c, hit.score / top AS textScore
 WITH c, textScore,
      CASE
        WHEN source IS NULL THEN 0
-       WHEN EXISTS { (source)-[:INVOLVES]->(x)<-[:INVOLVES]-(c) WHERE x:Person OR x:Household } THEN 4
-       WHEN EXISTS { (source)-[:INVOLVES]->(:Household)-[:IN_UNIT]->(:Unit)<-[:IN_UNIT]-(:Household)<-[:INVOLVES]-(c) } THEN 3
+       WHEN EXISTS { MATCH (c)-[:INVOLVES]->(x) WHERE x IN parties } THEN 4
+       WHEN EXISTS { MATCH (c)-[:INVOLVES]->(:Household)-[:IN_UNIT]->(u:Unit) WHERE u IN units } THEN 3
        WHEN c.gridPath = source.gridPath THEN 2
-       WHEN size(split(source.gridPath, '/')) >= 4
-            AND c.gridPath STARTS WITH '/' + split(source.gridPath, '/')[1] + '/' + split(source.gridPath, '/')[2] + '/' THEN 1
+       WHEN c.gridPath STARTS WITH village THEN 1
        ELSE 0
      END AS near
 WITH c, textScore, near, 0.7 * textScore + 0.3 * near / 4.0 AS score
