@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError, GraphQLObjectType
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -24,6 +25,12 @@ from schema.graphql.rows import read_row
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
 MAX_ALIASES = 30
+
+# The depth and alias limits as validation rules, made once. QueryDepthLimiter and MaxAliasesLimiter make a new
+# rule class each time they are built; built per request, no two requests would have the same rules, and the
+# validation cache (keyed by document and rules) would never hit, so every request would be validated again.
+LIMIT_RULES = (*QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+               *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules)
 
 
 def me(info: Info) -> Me:
@@ -98,10 +105,10 @@ def build_schema() -> strawberry.Schema:
     schema = strawberry.Schema(
         query=Query, mutation=Mutation,
         extensions=[
-            # Factories: a fresh extension per request; the two caches are shared at module level.
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            # Factories: a fresh extension per request; the two caches are shared at module level, and the
+            # limits' rules are the same classes every time so that the validation cache hits.
+            lambda: AddValidationRules(list(LIMIT_RULES)),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaskErrors(should_mask_error=lambda e: not caller_may_see(e), error_message=MASKED_MESSAGE),
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
