@@ -1,9 +1,10 @@
 """The statement check of ad-hoc Cypher: the first guard, before Neo4j sees the text.
 
-The text is tokenised the way Cypher reads it — comments dropped, string literals reduced to a placeholder,
-backtick-quoted names unquoted — so that neither a keyword hidden in a comment nor one quoted in a string
-changes the verdict. Keywords are compared after NFKC normalisation (full-width letters) and with invisible
-format characters (zero-width space, BOM …) removed, in any letter case. The rules:
+The text is tokenised the way Cypher reads it — ``\\uXXXX`` escapes decoded first (Neo4j decodes them anywhere
+in the text), comments dropped, string literals reduced to a placeholder, backtick-quoted names unquoted — so
+that neither a keyword hidden in a comment nor one quoted in a string changes the verdict. Keywords are compared
+after NFKC normalisation (full-width letters) and with invisible format characters (zero-width space, BOM …)
+removed, in any letter case. The rules:
 
 - one statement only (a trailing ``;`` is allowed);
 - it starts with a reading clause (``MATCH``, ``OPTIONAL``, ``WITH``, ``UNWIND``, ``CALL``, ``RETURN``) or is
@@ -89,6 +90,7 @@ _FORMAT_CHARS = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066
 _WORD = re.compile(rf"[\w{_FORMAT_CHARS}]+", re.UNICODE)
 # Every character Python treats as a line break ends a // comment here: if Neo4j ended it later, this check
 # would only see more text than Neo4j runs, never less.
+_UNICODE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9a-fA-F]{4})")
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
@@ -120,7 +122,7 @@ def tokenize(query: str) -> list[Token]:
     Comments, strings and quoted names are found in the raw text (as Neo4j finds them); only the words are
     normalised afterwards.
     """
-    text = query
+    text = decode_unicode_escapes(query)
     tokens: list[Token] = []
     i, n = 0, len(text)
     while i < n:
@@ -160,6 +162,23 @@ def tokenize(query: str) -> list[Token]:
                 tokens.append(Token("symbol", ch, i))
                 i += 1
     return tokens
+
+
+def decode_unicode_escapes(query: str) -> str:
+    r"""The text as Neo4j's parser reads it: ``\uXXXX`` escapes are replaced everywhere, before lexing.
+
+    Neo4j decodes them in names, keywords and punctuation too (``CR\u0045ATE`` is CREATE, ``\u0060`` a backtick,
+    ``\u000a`` ends a ``//`` comment). As in Java, a backslash begins an escape only after an even number of
+    backslashes. An escaped backslash (``\u005c``) could start a second round of decoding, so it is refused.
+    """
+
+    def decode(match: re.Match[str]) -> str:
+        char = chr(int(match[2], 16))
+        if char == "\\":
+            raise CypherInvalid("a unicode escape of a backslash (\\u005c) is not accepted; write the character itself")
+        return match[1] + char
+
+    return _UNICODE_ESCAPE.sub(decode, query)
 
 
 def _skip_string(text: str, start: int) -> int:

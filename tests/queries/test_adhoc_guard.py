@@ -15,6 +15,7 @@ from graph.database import Database
 from graph.settings import Settings
 from queries.adhoc import run_adhoc
 from queries.errors import (
+    CypherInvalid,
     CypherRefused,
     ForbiddenClause,
     ForbiddenProcedure,
@@ -75,6 +76,15 @@ ATTEMPTS: list[tuple[str, type[CypherRefused]]] = [
     ("EXPLAIN CREATE (n:Hacked)", ForbiddenClause),
     ("PROFILE MATCH (n) RETURN n", ForbiddenClause),
     ("CYPHER runtime=slotted CREATE (n:Hacked)", ForbiddenClause),
+    # Neo4j decodes \uXXXX escapes anywhere in the text, before it reads keywords, comments and names.
+    (r"CR\u0045ATE (n:Hacked)", ForbiddenClause),
+    (r"MATCH (n) //\u000aDETACH DELETE n", ForbiddenClause),
+    (r"MATCH (n) /* \u002a/ SET n.hacked = true /* */ RETURN n", ForbiddenClause),
+    (r"LO\u0041D CSV FROM 'file:///etc/passwd' AS line RETURN line", ForbiddenClause),
+    (r"RETURN 1 AS x\u003b MATCH (n) DETACH DELETE n", MultipleStatements),
+    (r"CALL dbms\u002elistConfig()", ForbiddenProcedure),
+    (r"MATCH (p:Person) RETURN p.id\u0048ash AS h", ProtectedProperty),
+    (r"MATCH (p:Person) RETURN p.\u0060phoneCipher\u0060 AS c", ProtectedProperty),
     ("MATCH (p:Person) RETURN p.idHash AS h", ProtectedProperty),
     ("MATCH (p:Person) RETURN p.`idCipher` AS c", ProtectedProperty),
     ("MATCH (p:Person {phoneHash: $hash}) RETURN p.name", ProtectedProperty),
@@ -165,11 +175,17 @@ def test_later_layers_hold_without_the_statement_check(town_graph: Database, set
     "MATCH (h:Household) WHERE h.gridPath STARTS WITH $scope RETURN count(h) AS n",
     "OPTIONAL MATCH (n:Nothing) RETURN n",
     "WITH 'LOAD CSV' AS text RETURN text",
+    r"RETURN 'it\\u0027s' AS s, '\u5b85\u57fa\u5730' AS escaped",
 ])
 def test_reads_are_not_refused(town_graph: Database, settings: Settings, statement: str) -> None:
     result = run_adhoc(town_graph, settings, statement, {"scope": "/A1/"}, actor="alice", role="analyst")
     assert result.columns
     json.dumps(result.rows)
+
+
+def test_escaped_backslash_is_refused(town_graph: Database, settings: Settings) -> None:
+    with pytest.raises(CypherInvalid, match="unicode escape of a backslash"):
+        run_adhoc(town_graph, settings, r"RETURN '\u005cu0041' AS s", actor="alice", role="analyst")
 
 
 def test_tags_only_when_allowed(town_graph: Database, settings: Settings) -> None:
