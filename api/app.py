@@ -22,7 +22,7 @@ from api.analyst import cypher
 from api.auth import signing_key
 from api.endpoint import graphql
 from api.graphiql import asset
-from api.observe import Metrics, ObserveMiddleware
+from api.observe import Metrics, ObserveMiddleware, configure_logging
 from api.schema import build_schema
 from api.state import AppState
 from graph.database import Database
@@ -75,3 +75,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics, methods=["GET"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(ObserveMiddleware, metrics=observed)])
+
+
+def served_app() -> Starlette:
+    """The app of one worker process of ``gridgraph serve --workers N``: JSON logs, settings from the environment."""
+    configure_logging()
+    return create_app()

@@ -12,8 +12,10 @@ from graph.connect import open_database
 @click.command("serve")
 @click.option("--host", default=None, help="Address to listen on (default GRIDGRAPH_HOST).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default GRIDGRAPH_PORT).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes serving requests (each with its own connection pool to Neo4j).")
 @friendly_errors
-def serve(host: str | None, port: int | None) -> None:
+def serve(host: str | None, port: int | None, workers: int) -> None:
     """Migrate, then serve the API (GraphQL, GraphiQL, /cypher, /healthz, /readyz, /metrics)."""
     import uvicorn
 
@@ -25,8 +27,14 @@ def serve(host: str | None, port: int | None) -> None:
         pass  # starts the local Neo4j when NEO4J_URI is unset, and applies migrations
     configure_logging()
     bind_host, bind_port = host or settings.host, port or settings.port
-    click.echo(f"gridgraph API on http://{bind_host}:{bind_port}/graphql (GraphiQL in a browser)")
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_config=None, access_log=False)
+    processes = f" ({workers} worker processes)" if workers > 1 else ""
+    click.echo(f"gridgraph API on http://{bind_host}:{bind_port}/graphql{processes} (GraphiQL in a browser)")
+    if workers > 1:
+        # Each worker process builds its app (and reads the same settings) from the factory.
+        uvicorn.run("api.app:served_app", factory=True, workers=workers, host=bind_host, port=bind_port,
+                    log_config=None, access_log=False)
+    else:
+        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_config=None, access_log=False)
 
 
 @click.group("token")
