@@ -90,8 +90,8 @@ def run_adhoc(db: Database, settings: Settings, query: str, parameters: Mapping[
     """
     applied_ms, applied_rows = effective_limits(settings, timeout_ms, max_rows)
     params = _parameters(parameters)
-    detail = json.dumps({"parameters": sorted(params), "timeoutMs": applied_ms, "maxRows": applied_rows},
-                        ensure_ascii=False)
+    detail = json.dumps({"parameters": sorted(params), "timeoutMs": applied_ms, "maxRows": applied_rows,
+                         "tags": allow_tags}, ensure_ascii=False)
     target = query[:AUDIT_TARGET_CHARS]
     try:
         statement = check_statement(query, allow_tags=allow_tags)

@@ -109,7 +109,7 @@ def test_audited_with_author_before_it_runs(town_graph: Database, settings: Sett
     assert (entry["action"], entry["role"], entry["target"], entry["reason"]) == \
         ("cypher.adhoc", "analyst", statement, "排查")
     assert json.loads(entry["detail"]) == {"parameters": ["code"], "timeoutMs": int(settings.cypher_timeout * 1000),
-                                           "maxRows": settings.cypher_max_rows}
+                                           "maxRows": settings.cypher_max_rows, "tags": False}
     assert "A1-V1-001" not in entry["detail"], "parameter values are not recorded"
     # A statement that fails while running was recorded all the same.
     with pytest.raises(CypherInvalid):
