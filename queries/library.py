@@ -3,7 +3,8 @@
 ``bind`` turns what a caller has (text from the CLI, JSON from the API) into the query's parameters: unknown,
 missing and mistyped parameters are errors that name the parameter and its type, an ``idNumber`` becomes
 ``idHash``, defaults and vocabulary constants are filled in. ``run_named`` runs the query in a read
-transaction. The API wraps ``spec.cypher`` in ``CALL { ... }`` with the same ``bind``.
+transaction. ``subquery`` gives the file's text wrapped as ``CALL () { ... }``: the GraphQL question fields run
+it inside their one query, with the same ``bind``, so the API and the CLI answer a question from the same file.
 
 Conventions every query follows (tests pin them): a ``scopePath`` parameter (default ``"/"``) that limits
 what it returns to a grid subtree with an indexed ``STARTS WITH`` on ``gridPath``/``path``; key columns with
@@ -32,6 +33,8 @@ from schema.vocabulary import CONTACT_EXEMPT_AGE, CONTACT_LIMIT, OPEN_STATUSES, 
 
 QUERY_DIR = Path(__file__).resolve().parent
 MAX_LIMIT = 10_000
+# ``limit`` of a query run as a subquery whose caller pages or counts the rows itself (Cypher's largest integer).
+EVERY_ROW = 2**63 - 1
 
 # Characters with a meaning in Lucene's query syntax; the backslash first, so escaping does not escape
 # the escapes. The queries escape the text they hand to the full-text index with these.
@@ -94,6 +97,15 @@ class Library:
                 f"there is no named query {name!r}; the queries are: {', '.join(self.names())} "
                 "(`gridgraph query --list` describes them)"
             ) from None
+
+    def subquery(self, name: str) -> tuple[str, tuple[str, ...]]:
+        """Query ``name`` as a ``CALL () { ... }`` subquery, and the parameters its text uses (sorted).
+
+        The text inside is the file's, unchanged (its ``//`` comments end at the line breaks kept around it); the
+        enclosing query binds the parameters (see :meth:`bind`) and reads the returned columns by their names.
+        """
+        spec = self.get(name)
+        return f"CALL () {{\n{spec.cypher}\n}}", tuple(sorted(set(_PARAMETER_REFERENCE.findall(spec.cypher))))
 
     def bind(self, name: str, raw: Mapping[str, Any], sensitive: SensitiveData | None = None) -> dict[str, Any]:
         """The complete, typed parameters of query ``name`` from what the caller gave.
@@ -187,8 +199,13 @@ def _check_ranges(bound: dict[str, Any]) -> None:
                                parameter="limit")
     scope = bound.get("scopePath")
     if scope is not None:
-        # "/A1" would also match "/A10/": a scope is always a whole path, with both slashes.
-        bound["scopePath"] = "/" + scope.strip().strip("/") + "/" if scope.strip("/ ") else "/"
+        bound["scopePath"] = scope_prefix(scope)
+
+
+def scope_prefix(scope: str) -> str:
+    """A grid path as the prefix ``STARTS WITH`` tests: "/A1" would also match "/A10/", so a scope is always a
+    whole path, with both slashes ("/" for everything)."""
+    return "/" + scope.strip().strip("/") + "/" if scope.strip("/ ") else "/"
 
 
 def _check(spec: QuerySpec, stem: str) -> None:
@@ -212,6 +229,11 @@ def _check(spec: QuerySpec, stem: str) -> None:
 def library() -> Library:
     """The package's named queries, loaded once per process."""
     return Library.load()
+
+
+def subquery(name: str) -> tuple[str, tuple[str, ...]]:
+    """The package's query ``name`` as a ``CALL () { ... }`` subquery (see :meth:`Library.subquery`)."""
+    return library().subquery(name)
 
 
 def run_named(db: Database, name: str, parameters: Mapping[str, Any], **options: Any) -> NamedResult:

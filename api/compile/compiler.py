@@ -3,8 +3,11 @@
 Each object becomes a map projection of its variable; each relationship a ``COLLECT { MATCH … }`` subquery
 (``head(…)`` for a single object), each connection a ``COUNT { … }`` for ``totalCount`` and a paged
 ``COLLECT { … ORDER BY … SKIP … LIMIT … }`` for its rows. The caller's grid scope is part of every
-subquery's ``WHERE``. All values — codes, page sizes, filter values, the scope — go in as parameters; the
-text is assembled only from the fragments in :mod:`api.compile.catalog` and the compiler's own variable names.
+subquery's ``WHERE``. A question that the library of named queries answers runs that query's file as a
+``CALL () { … }`` subquery (:meth:`Compiler.named`) and projects the nodes whose keys it returns. All values —
+codes, page sizes, filter values, the scope — go in as parameters; the text is assembled only from the
+fragments in :mod:`api.compile.catalog`, the ``.cypher`` files of :mod:`queries` and the compiler's own
+variable names.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from api.compile.shape import (
 )
 from api.compile.specs import Embed, Prop, Rel, Spec
 from api.errors import BadInput
+from queries.errors import ParameterError
+from queries.library import EVERY_ROW, library, scope_prefix
 
 DEFAULT_PAGE = 20
 
@@ -48,7 +53,7 @@ class Compiler:
         self.params: dict[str, Any] = {}
         self._counter = 0
         if caller.scope_path is not None:
-            self.params["scopePath"] = caller.scope_path
+            self.params["scopePath"] = scope_prefix(caller.scope_path)
 
     # -- names and values -------------------------------------------------------------------------------
     def param(self, value: Any) -> str:
@@ -56,6 +61,29 @@ class Compiler:
         name = f"p{len(self.params)}"
         self.params[name] = plain(value)
         return "$" + name
+
+    def named(self, name: str, values: Mapping[str, Any] | None = None, limit: int | None = None) -> str:
+        """``CALL () { … }`` around the text of the named query ``name`` (its file, unchanged), its parameters
+        registered as the CLI binds them: ``values`` (typed and checked), defaults, vocabulary constants, and
+        ``scopePath`` the caller's scope (``/`` when they see everything). ``limit`` caps its rows; without it
+        the query returns every row (the enclosing query pages and counts them).
+
+        The subquery's columns come into the enclosing query under their documented names (``householdCode``,
+        ``memberKey`` …), which never clash with the compiler's variables (a prefix and a number).
+        """
+        text, used = library().subquery(name)
+        given = {key: plain(value) for key, value in (values or {}).items()}
+        try:
+            bound = library().bind(name, {**given, "scopePath": self.caller.scope_path or "/"})
+        except ParameterError as error:
+            raise BadInput(str(error)) from None
+        if "limit" in bound:
+            bound["limit"] = EVERY_ROW if limit is None else limit
+        for key in used:
+            if key in self.params and self.params[key] != bound[key]:
+                raise ValueError(f"${key} of {name} is bound to another value in the same query")
+            self.params[key] = bound[key]
+        return text + " "
 
     def var(self, prefix: str = "n") -> str:
         self._counter += 1

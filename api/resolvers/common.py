@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from strawberry.types import Info
@@ -86,6 +86,37 @@ def listing(spec_name: str, label: str, grid_code: str | None = None, prop: str 
         expr, shape = compiler.connection(spec_name, var, f"MATCH ({var}:{label})", predicates, selection,
                                           order(var) if order else None)
         return f"{prelude}RETURN {expr} AS result", shape
+
+    return build
+
+
+def named_rows(compiler: Compiler, query: str, returned: str, values: Mapping[str, Any] | None = None,
+               where: str | None = None, limit: int | None = None) -> str:
+    """``COLLECT { CALL () { <named query> } … RETURN returned }``: a list of what the named query ``query``
+    returns (``returned``, over its columns), in its order, of the rows where ``where`` holds (see
+    :meth:`Compiler.named` for ``values`` and ``limit``). Bind it in a ``WITH`` before using it in a MATCH."""
+    kept = f"WITH * WHERE {where} " if where else ""
+    return f"COLLECT {{ {compiler.named(query, values, limit)}{kept}RETURN {returned} }}"
+
+
+def named_listing(spec_name: str, query: str, column: str, values: Mapping[str, Any] | None = None,
+                  grid_code: str | None = None, label: str | None = None,
+                  where: Callable[[Compiler], str] | None = None,
+                  in_grid: Callable[[str, str], str] = lambda var, grid: f"{var}.gridPath STARTS WITH {grid}.path",
+                  order: Callable[[str], str] | None = None) -> Build:
+    """A connection over the nodes whose keys the named query ``query`` returns in ``column`` (of its rows where
+    ``where`` holds), optionally only those ``in_grid`` the subtree of ``grid_code``."""
+
+    def build(compiler: Compiler, selection: Selection) -> tuple[str, Shape]:
+        spec = compiler.specs[spec_name]
+        keys = compiler.var("k")
+        found = named_rows(compiler, query, f"DISTINCT {column}", values, where(compiler) if where else None)
+        prelude, grid_var = anchor(compiler, grid_code)
+        var = compiler.var("t")
+        predicates = [f"{var}.{spec.key} IN {keys}", *([in_grid(var, grid_var)] if grid_var else [])]
+        expr, shape = compiler.connection(spec_name, var, f"MATCH ({var}:{label or spec.label})", predicates,
+                                          selection, order(var) if order else None)
+        return f"WITH {found} AS {keys} {prelude}RETURN {expr} AS result", shape
 
     return build
 
