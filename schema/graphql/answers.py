@@ -11,16 +11,19 @@ from schema.graphql.nodes import Case, Grid, Household, PartyMember, Person, Reg
 @strawberry.type(description="A dispute similar to the one asked about, and why it is similar.")
 class SimilarDispute:
     case: Case
-    score: float = strawberry.field(description="Ranking score: text similarity + same category + closeness.")
-    text_score: float = strawberry.field(description="Full-text (cjk) relevance of title and description.")
+    score: float = strawberry.field(description="Ranking score: 0.7 × text score + 0.3 × closeness (as in the "
+                                                "similar-disputes query).")
+    text_score: float = strawberry.field(description="Full-text (cjk) relevance of title and description, 1 for the "
+                                                     "best match.")
     same_category: bool
-    closeness: str = strawberry.field(description="household, unit, grid, village, town or none.")
+    closeness: str = strawberry.field(description="party (a party or household in common), unit, grid, village or "
+                                                  "none.")
 
 
-@strawberry.type(description="A person who mediated similar disputes, with their record over all disputes.")
+@strawberry.type(description="A person who mediated similar disputes, with their record over all their mediations.")
 class MediatorRecord:
     mediator: Person
-    cases: int = strawberry.field(description="Disputes this person mediated.")
+    cases: int = strawberry.field(description="Cases this person mediated.")
     successes: int = strawberry.field(description="Of those, mediated successfully.")
     similar_cases: int = strawberry.field(description="Of the similar disputes listed, how many they mediated.")
 
@@ -33,7 +36,9 @@ class SimilarDisputes:
 
 @strawberry.type(description="One step of a household's responsibility chain, from the household upwards.")
 class ResponsibilityLink:
-    rank: int
+    rank: int = strawberry.field(description="Position in the chain (the responsibility-chain query's step): 0 the "
+                                             "unit chief, then per grid level members and chief (1, 2 micro-grid; "
+                                             "3, 4 village grid; 5, 6 management area).")
     role: str = strawberry.field(description="unitChief, gridMember or gridChief.")
     person: Person | None
     grid: Grid | None
@@ -52,9 +57,9 @@ class GridCaseSummary:
     grid: Grid
     open_cases: int
     overdue_cases: int
-    closed_cases: int
+    closed_cases: int = strawberry.field(description="Cases no longer open (resolved, verified, closed or rejected).")
     total_cases: int
-    closure_rate: float | None
+    closure_rate: float | None = strawberry.field(description="closedCases ÷ totalCases (null without cases).")
     satisfaction_rate: float | None = strawberry.field(
         description="Share of rated cases rated satisfied or basically satisfied.")
     overdue: list[Case]

@@ -1,4 +1,5 @@
-"""Every question's root field answers what the fixture town's objects say, in exactly one Cypher query."""
+"""Every question's root field answers what the fixture town's objects say, in exactly one Cypher query, which
+runs the named query the CLI runs for the same question."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from typing import Any
 
 import pytest
 
+from api.auth import Role
+from api.context import ApiContext
+from api.resolvers import questions
 from graph.database import Database
+from queries.library import library
 from schema.vocabulary import OPEN_STATUSES, VULNERABLE_TAGS
 from tests.api.conftest import Api
 from tests.fixtures.town import Town
@@ -22,6 +27,56 @@ def run(api: Api, query: str, variables: dict[str, Any] | None = None, roots: in
     assert body["extensions"]["cypher"]["queries"] == roots, "one Cypher query per root field"
     data: dict[str, Any] = body["data"]
     return data
+
+
+# One request per question root field (every field of questions.NAMED).
+ASKED = {
+    "householdContacts": '{ householdContacts(householdCodes: ["A1-V1-001", "A1-V1-003"]) { code } }',
+    "memberHouseholds": '{ memberHouseholds(memberKey: "id:00001") { totalCount nodes { code } } }',
+    "uncontactedHouseholds": '{ uncontactedHouseholds(gridCode: "A1-V1") { totalCount nodes { code } } }',
+    "vulnerablePersons": "{ vulnerablePersons { totalCount nodes { key } } }",
+    "overloadedMembers": "{ overloadedMembers { nodes { key } } }",
+    "exemptMembers": "{ exemptMembers { nodes { key } } }",
+    "similarDisputes": '{ similarDisputes(caseCode: "D001") { disputes { case { code } } } }',
+    "responsibilityChain": '{ responsibilityChain(householdCode: "A1-V1-001") { links { role } } }',
+    "overdueByGrid": "{ overdueByGrid(level: 2) { grid { code } overdue { code } } }",
+    "conflictHotspots": "{ conflictHotspots { disputes } }",
+    "openWishes": "{ openWishes { nodes { code } } }",
+}
+
+
+def test_every_question_root_field_is_listed_with_its_named_queries() -> None:
+    resolvers = {name for name, value in vars(questions).items()
+                 if callable(value) and getattr(value, "__module__", "") == questions.__name__
+                 and not name.startswith("_")}
+    camel = {name.split("_")[0] + "".join(part.title() for part in name.split("_")[1:]) for name in resolvers}
+    assert camel == set(questions.NAMED) == set(ASKED)
+    assert {name for names in questions.NAMED.values() for name in names} <= set(library().names())
+
+
+@pytest.mark.parametrize("field", sorted(ASKED))
+@pytest.mark.parametrize("scoped", [False, True])
+def test_question_runs_the_text_of_its_named_query(api: Api, town: Town, monkeypatch: pytest.MonkeyPatch,
+                                                  field: str, scoped: bool) -> None:
+    """The Cypher of the root field holds each named query's text verbatim, with the caller's scope as its
+    $scopePath: the API and the CLI cannot drift apart."""
+    statements: list[tuple[str, dict[str, Any]]] = []
+    read = ApiContext.read
+
+    def recording(self: ApiContext, query: str, parameters: Any) -> list[dict[str, Any]]:
+        statements.append((query, dict(parameters)))
+        return read(self, query, parameters)
+
+    monkeypatch.setattr(ApiContext, "read", recording)
+    path = town.grid("A1-V1")["path"]
+    token = api.token(Role.GRID_STAFF, "A1-V1", path) if scoped else None
+    body = api.post(ASKED[field], token=token)
+    assert "errors" not in body, body["errors"]
+    assert len(statements) == 1, "one Cypher query per root field"
+    query, parameters = statements[0]
+    for name in questions.NAMED[field]:
+        assert f"CALL () {{\n{library().get(name).cypher}\n}}" in query
+    assert parameters["scopePath"] == (path if scoped else "/")
 
 
 def contacted(town: Town) -> set[str]:
@@ -147,6 +202,33 @@ def test_conflict_hotspots(api: Api, town: Town) -> None:
     got = {(("p", s["person"]["key"]) if s["person"] else ("h", s["household"]["code"])): s["disputes"]
            for s in data["conflictHotspots"]}
     assert got == expected and expected
+
+
+@pytest.mark.parametrize(("grid", "minimum"), [("A1-V1-M1", 2), ("A1-V1-M2", 1), ("A2", 1), ("A1", 3)])
+def test_conflict_hotspots_of_a_grid_count_its_disputes(api: Api, town: Town, grid: str, minimum: int) -> None:
+    data = run(api, "query($g: String, $m: Int!) { conflictHotspots(gridCode: $g, minDisputes: $m) { disputes "
+                    "person { key } household { code } cases { code } } }", {"g": grid, "m": minimum})
+    subtree = town.subtree(grid)
+    disputes = [c for c in town.cases if c.kind == "dispute" and c.grid in subtree]
+    involved: dict[tuple[str, str], set[str]] = {}
+    for case in disputes:
+        for key in case.parties:
+            involved.setdefault(("p", key), set()).add(case.code)
+        for code in case.households:
+            involved.setdefault(("h", code), set()).add(case.code)
+    expected = {spot: codes for spot, codes in involved.items() if len(codes) >= minimum}
+    got = {(("p", s["person"]["key"]) if s["person"] else ("h", s["household"]["code"])):
+           {c["code"] for c in s["cases"]} for s in data["conflictHotspots"]}
+    assert got == expected and expected
+    assert all(s["disputes"] == len(s["cases"]) for s in data["conflictHotspots"])
+
+
+def test_member_limits_below_the_vocabulary_are_refused_and_no_codes_ask_nothing(api: Api) -> None:
+    for query in ("{ overloadedMembers(limit: 5) { totalCount } }", "{ exemptMembers(age: 60) { totalCount } }"):
+        body = api.post(query)
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert run(api, "{ overloadedMembers(limit: 1000) { totalCount } }")["overloadedMembers"]["totalCount"] == 0
+    assert run(api, "{ householdContacts(householdCodes: []) { code } }", roots=0) == {"householdContacts": []}
 
 
 def test_open_wishes_and_claimers(api: Api, town: Town) -> None:
