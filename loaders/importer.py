@@ -3,8 +3,11 @@
 Sheets are ordered by kind (grid roster, party organisations, census, units, contacts, then the ledgers),
 so loading contacts before the census in one command is resolved; across separate commands, a reference
 to something not yet loaded rejects the row with a message saying what to load first. Rows stream in
-batches: the reading thread validates batch *n+1* while one writer thread applies batch *n* in its own
+batches that span the sheets and files of one kind (each record remembers its sheet, for the counts and the
+report): the reading thread validates batch *n+1* while one writer thread applies batch *n* in its own
 transaction, in order, so each batch is all-or-nothing and an interrupted run simply resumes when run again.
+A kind's last batch is written before the next kind is read, since later kinds look up what earlier ones
+wrote.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from itertools import islice
+from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +67,12 @@ class Importer:
         plan = self._plan(paths)
         state = RunState.load(self.db, self.sensitive)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridgraph-writer") as writer:
-            pending: deque[tuple[Future[BatchResult], SheetSummary, Callable[[Problem], None]]] = deque()
-            for item in plan:
-                self._import_sheet(item, state, writer, pending)
+            pending: deque[_Pending] = deque()
+            for _kind, items in groupby(plan, key=lambda p: p.header.kind.name):
+                batch = _Batch()
+                for item in items:
+                    self._import_sheet(item, state, batch, writer, pending)
+                self._submit(batch, writer, pending)  # a kind's last rows, before the next kind reads the graph
             while pending:
                 self._collect(pending.popleft())
         self.report.seconds = time.perf_counter() - started
@@ -124,8 +130,8 @@ class Importer:
 
     # --- importing --------------------------------------------------------------------------------------
 
-    def _import_sheet(self, item: PlannedSheet, state: RunState, writer: ThreadPoolExecutor,
-                      pending: deque[tuple[Future[BatchResult], SheetSummary, Callable[[Problem], None]]]) -> None:
+    def _import_sheet(self, item: PlannedSheet, state: RunState, batch: _Batch, writer: ThreadPoolExecutor,
+                      pending: deque[_Pending]) -> None:
         ref, header = item.ref, item.header
         file_summary = self.report.file(str(ref.path))
         summary = SheetSummary(_label(ref), ref.sheet, header.kind.name, header.row_index + 1)
@@ -134,40 +140,48 @@ class Importer:
             self.report.add(Issue("columns_ignored", "warning",
                                   f"column(s) not used by a {header.kind.label} sheet: {', '.join(header.ignored)}.",
                                   _label(ref), ref.sheet, header.row_index + 1), summary)
-        emit = self._emitter(ref, header, summary)
+        origin = _Origin(summary, self._emitter(ref, header, summary))
         handler: KindHandler = handler_for(header.kind.name, state, state.source_index(_label(ref), ref.sheet))
         try:
             with SheetReader(ref) as reader:
-                rows = self._data_rows(reader, header, summary)
-                records = handler.records(rows, emit)
-                for chunk in _chunks(records, self.batch_size):
-                    batch = [r for r in chunk if not isinstance(r, Skip)]
-                    for skip in chunk:
-                        if isinstance(skip, Skip):
-                            summary.count(skip.status)
-                    if batch:
-                        pending.append((writer.submit(self._apply, handler, batch), summary, emit))
-                    while len(pending) > 1:
-                        self._collect(pending.popleft())
-                    if self.progress is not None:
-                        done, total = reader.progress()
-                        self.progress(f"{ref.path.name} {ref.sheet or ''}".strip(), done, total)
-                handler.finish(emit)
+                for record in handler.records(self._data_rows(reader, header, summary), origin.emit):
+                    if isinstance(record, Skip):
+                        summary.count(record.status)
+                        continue
+                    batch.add(handler, record, origin)
+                    if len(batch.records) >= self.batch_size:
+                        self._submit(batch, writer, pending)
+                        self._report_progress(ref, reader)
+                handler.finish(origin.emit)
+                self._report_progress(ref, reader)
         except ReadError as error:
             file_summary.error = str(error)
+
+    def _report_progress(self, ref: SheetRef, reader: SheetReader) -> None:
+        if self.progress is not None:
+            done, total = reader.progress()
+            self.progress(f"{ref.path.name} {ref.sheet or ''}".strip(), done, total)
+
+    def _submit(self, batch: _Batch, writer: ThreadPoolExecutor, pending: deque[_Pending]) -> None:
+        """Hand the batch to the writer; wait while an earlier batch is still being written (bounded memory)."""
+        if batch.handler is None or not batch.records:
+            return
+        records, origins = batch.take()
+        pending.append(_Pending(writer.submit(self._apply, batch.handler, records), origins))
+        while len(pending) > 1:
+            self._collect(pending.popleft())
 
     def _apply(self, handler: KindHandler, batch: list[Any]) -> BatchResult:
         if self.dry_run:
             return self.db.execute_read(lambda tx: handler.apply(tx, batch, False))
         return self.db.execute_write(lambda tx: handler.apply(tx, batch, True))
 
-    def _collect(self, entry: tuple[Future[BatchResult], SheetSummary, Callable[[Problem], None]]) -> None:
-        future, summary, emit = entry
-        result = future.result()
-        for _, status in result.statuses:
-            summary.count(status)
-        for problem in result.problems:
-            emit(problem)
+    def _collect(self, entry: _Pending) -> None:
+        result = entry.future.result()
+        for origin, (_, status) in zip(entry.origins, result.statuses, strict=True):
+            origin.summary.count(status)
+        for index, problem in result.problems:
+            entry.origins[index].emit(problem)
 
     def _emitter(self, ref: SheetRef, header: HeaderMatch, summary: SheetSummary) -> Callable[[Problem], None]:
         columns = {field: header.headers[index] for field, index in header.columns.items()}
@@ -196,6 +210,34 @@ class Importer:
             yield Row(number, {f: cells[i] for f, i in columns.items() if i < len(cells)})
 
 
-def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    while chunk := list(islice(items, size)):
-        yield chunk
+@dataclass(frozen=True)
+class _Origin:
+    """The sheet a record came from: where its status is counted and its problems reported."""
+
+    summary: SheetSummary
+    emit: Callable[[Problem], None]
+
+
+@dataclass
+class _Pending:
+    future: Future[BatchResult]
+    origins: list[_Origin]
+
+
+@dataclass
+class _Batch:
+    """Records of one kind, from one or several sheets, waiting to be written in one transaction."""
+
+    handler: KindHandler | None = None
+    records: list[Any] = field(default_factory=list)
+    origins: list[_Origin] = field(default_factory=list)
+
+    def add(self, handler: KindHandler, record: Any, origin: _Origin) -> None:
+        self.handler = handler  # ``apply`` does not depend on the sheet: any handler of the kind will do
+        self.records.append(record)
+        self.origins.append(origin)
+
+    def take(self) -> tuple[list[Any], list[_Origin]]:
+        records, origins = self.records, self.origins
+        self.records, self.origins = [], []
+        return records, origins

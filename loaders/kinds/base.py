@@ -3,8 +3,10 @@
 ``records`` runs in the reading thread and may consult the run's :class:`~loaders.state.RunState`;
 ``apply`` runs inside one write transaction (or a read transaction for ``--dry-run``): it reads what is
 stored for the batch, compares, and writes only rows that change something, so a second run writes nothing
-and every batch is all-or-nothing. ``apply`` must not touch anything outside the transaction, because the
-driver may run it again after a transient error.
+and every batch is all-or-nothing. A batch may hold the records of several sheets of the same kind, so
+``apply`` reports one status per record, in the records' order, and ties each problem to a record's index.
+``apply`` must not touch anything outside the transaction, because the driver may run it again after a
+transient error.
 """
 
 from __future__ import annotations
@@ -55,8 +57,10 @@ class Skip:
 
 @dataclass
 class BatchResult:
+    """What ``apply`` found: ``statuses[i]`` is the status of ``records[i]``; problems name their record's index."""
+
     statuses: list[tuple[int, RowStatus]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[tuple[int, Problem]] = field(default_factory=list)
 
 
 Emit = Callable[[Problem], None]

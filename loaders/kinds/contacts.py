@@ -140,27 +140,27 @@ class ContactsHandler(KindHandler):
             exists = found["found"] or record.party_in_run is not None
             party = found["party"] or bool(record.party_in_run)
             if not exists:
-                result.problems.append(Problem(
+                result.problems.append((i, Problem(
                     "contact_member_missing", "rejected", "this party member (by 党员身份证号) is not in the census; "
                     "import the census first (in the same command is enough) or correct the ID number.", record.row,
-                    "member_id", record.masked))
+                    "member_id", record.masked)))
                 result.statuses.append((record.row, "rejected"))
                 continue
             if not party:
-                result.problems.append(Problem(
+                result.problems.append((i, Problem(
                     "contact_member_not_party", "rejected", "the census does not record this person as a party member "
                     "(政治面貌 中共党员 or 中共预备党员); correct the census or this row.", record.row, "member_id",
-                    record.masked))
+                    record.masked)))
                 result.statuses.append((record.row, "rejected"))
                 continue
             existing = set(found["existing"]) | set(record.known_here)
             missing = [h for h in record.households if h not in existing]
             if missing:
                 numbers = "、".join(h.rsplit("-", 1)[-1] for h in missing)
-                result.problems.append(Problem(
+                result.problems.append((i, Problem(
                     "household_not_found", "rejected", f"户号 {numbers} not found in the census of this village; "
                     "those contacts were not imported. Import the census first, or correct the numbers.",
-                    record.row, "households", numbers))
+                    record.row, "households", numbers)))
             households = [h for h in record.households if h in existing]
             if not households:
                 result.statuses.append((record.row, "rejected"))

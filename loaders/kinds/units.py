@@ -114,11 +114,11 @@ class UnitsHandler(KindHandler):
             missing = [h for h in record.households if h not in existing]
             if missing:
                 numbers = "、".join(h.rsplit("-", 1)[-1] for h in missing)
-                result.problems.append(Problem(
+                result.problems.append((i, Problem(
                     "household_not_found", "rejected",
                     f"户号 {numbers} not found in the census of this village; those households were not put in the "
                     "unit. Import the census first (or in the same command), or correct the numbers.",
-                    record.row, "households", numbers))
+                    record.row, "households", numbers)))
             status: RowStatus = "created" if old is None else "unchanged"
             if old is not None:
                 differs = bool(changed(old, record.props)) or native(old["grids"]) != [record.grid]
