@@ -66,6 +66,19 @@ def test_returns_its_declared_columns(queries: Library, town_graph: Database, na
     assert list(rows[0]) == queries.get(name).column_names
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_runs_as_a_subquery(queries: Library, town_graph: Database, name: str) -> None:
+    """The API embeds each file's text as ``CALL () { … }``: the same rows come out, under the same names."""
+    text, used = queries.subquery(name)
+    spec = queries.get(name)
+    assert text == f"CALL () {{\n{spec.cypher}\n}}"
+    parameters = queries.bind(name, ARGUMENTS[name])
+    assert set(used) <= set(parameters) and "scopePath" in used
+    columns = ", ".join(spec.column_names)
+    wrapped = town_graph.read(f"WITH 1 AS outer {text} RETURN {columns}", parameters)
+    assert wrapped == town_graph.read(spec.cypher, parameters)
+
+
 def test_missing_unknown_and_mistyped_parameters(queries: Library) -> None:
     with pytest.raises(MissingParameter, match="needs one of the parameters householdCodes, idNumber") as missing:
         queries.bind("contacts-of-households", {})
