@@ -15,6 +15,7 @@ import base64
 import hashlib
 import hmac
 import os
+import threading
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -54,6 +55,8 @@ class SensitiveData:
             raise ValueError("the PII key must be at least 32 bytes")
         self._hash_key = hmac.new(master_key, b"gridgraph/hash", hashlib.sha256).digest()
         self._aead = AESGCM(hmac.new(master_key, b"gridgraph/cipher", hashlib.sha256).digest())
+        self._nonces = _NoncePool()
+        self._hash_base = hmac.new(self._hash_key, digestmod=hashlib.sha256)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SensitiveData:
@@ -66,10 +69,12 @@ class SensitiveData:
 
     def hash(self, kind: str, value: str) -> str:
         """Keyed hash of a normalised value; ``kind`` ('id', 'phone') keeps the two namespaces apart."""
-        return hmac.new(self._hash_key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:40]
+        mac = self._hash_base.copy()  # the key's HMAC state, computed once
+        mac.update(f"{kind}:{value}".encode())
+        return mac.hexdigest()[:40]
 
     def encrypt(self, value: str) -> str:
-        nonce = os.urandom(12)
+        nonce = self._nonces.take()
         return base64.urlsafe_b64encode(nonce + self._aead.encrypt(nonce, value.encode(), None)).decode()
 
     def decrypt(self, cipher: str) -> str:
@@ -81,6 +86,31 @@ class SensitiveData:
 
     def protect_phone(self, number: str) -> Protected:
         return Protected(self.hash("phone", number), mask_phone(number), self.encrypt(number))
+
+
+class _NoncePool:
+    """Random 96-bit AES-GCM nonces, drawn from the OS a few thousand at a time (one system call each).
+
+    As random as one ``os.urandom(12)`` per nonce; the pool is dropped in a forked child, which must not reuse
+    its parent's nonces.
+    """
+
+    SIZE = 12
+    COUNT = 4096
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool = b""
+        self._offset = 0
+        self._pid = os.getpid()
+
+    def take(self) -> bytes:
+        with self._lock:
+            if self._offset >= len(self._pool) or self._pid != os.getpid():
+                self._pool, self._offset, self._pid = os.urandom(self.SIZE * self.COUNT), 0, os.getpid()
+            nonce = self._pool[self._offset:self._offset + self.SIZE]
+            self._offset += self.SIZE
+            return nonce
 
 
 def _decode_key(text: str) -> bytes:

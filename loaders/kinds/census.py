@@ -10,7 +10,8 @@ for the same ID are reported (as conflicts when they differ) and not written.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -19,7 +20,7 @@ from loaders.headers import CENSUS
 from loaders.idnumber import IdNumberError, parse_id_number
 from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Row, Skip, changed, native
 from loaders.report import RowStatus
-from loaders.state import SeenHousehold, field_digest
+from loaders.state import RunState, SeenHousehold, field_digest
 from loaders.values import (
     ValueProblem,
     clean_name,
@@ -46,8 +47,8 @@ class CensusRecord:
     row: int
     key: str
     props: dict[str, Any]
-    id_cipher: str | None
-    phone_cipher: str | None
+    id_number: str | None  # plain, in memory only: encrypted when written (new or changed numbers only)
+    phone: str | None
     party: bool | None
     household: str
     relation: str | None
@@ -56,6 +57,14 @@ class CensusRecord:
     unit: dict[str, str] | None
 
 
+# Which persons and households of the batch exist at all: cheap, and on a first import the only read.
+EXISTING = """
+CALL () { UNWIND $persons AS key MATCH (p:Person {key: key}) RETURN collect(key) AS persons }
+CALL () { UNWIND $households AS code MATCH (h:Household {code: code}) RETURN collect(code) AS households }
+RETURN persons, households
+"""
+
+# What is stored for the rows whose person or household exists, to compare field by field.
 FETCH = """
 UNWIND $rows AS row
 OPTIONAL MATCH (p:Person {key: row.key})
@@ -66,6 +75,42 @@ RETURN row.i AS i,
        households: [(p)-[m:MEMBER_OF]->(x:Household) | [x.code, m.relation]]} END AS person,
   CASE WHEN h IS NULL THEN null ELSE h {.number, .address, .villageCode, .gridPath,
        grids: [(h)-[:IN_GRID]->(g:Grid) | g.code], units: [(h)-[:IN_UNIT]->(u:Unit) | u.code]} END AS household
+"""
+
+# New nodes are created, not merged: the batch's read just found their keys absent, and should another import
+# create one meanwhile, the uniqueness constraint fails this transaction and its retry takes the update path.
+CREATE_HOUSEHOLDS = """
+UNWIND $rows AS row
+CREATE (h:Household {code: row.code})
+SET h += row.props
+WITH h, row
+MATCH (g:Grid {code: row.grid})
+CREATE (h)-[:IN_GRID]->(g)
+WITH h, row, g
+WHERE row.unit IS NOT NULL
+MERGE (u:Unit {code: row.unit.code})
+  ON CREATE SET u.name = row.unit.name, u.gridPath = row.unit.gridPath
+MERGE (u)-[:IN_GRID]->(g)
+CREATE (h)-[:IN_UNIT]->(u)
+"""
+
+CREATE_PERSONS = """
+UNWIND $rows AS row
+CREATE (p:Person {key: row.key})
+SET p += row.props
+WITH p, row
+MATCH (h:Household {code: row.household})
+CREATE (p)-[:MEMBER_OF {relation: row.relation}]->(h)
+"""
+
+# The same for party members: the label is fixed text, so the rows are split rather than labelled per row.
+CREATE_PARTY_MEMBERS = """
+UNWIND $rows AS row
+CREATE (p:Person:PartyMember {key: row.key})
+SET p += row.props
+WITH p, row
+MATCH (h:Household {code: row.household})
+CREATE (p)-[:MEMBER_OF {relation: row.relation}]->(h)
 """
 
 WRITE_HOUSEHOLDS = """
@@ -110,6 +155,11 @@ DELETE old
 class CensusHandler(KindHandler):
     kind = CENSUS
 
+    def __init__(self, state: RunState, source: int) -> None:
+        super().__init__(state, source)
+        self._households: list[str] = []  # first seen in this sheet, for ``finish``
+        self._today = date.today()  # once per sheet, not per row
+
     def records(self, rows: Iterator[Row], emit: Emit) -> Iterator[CensusRecord | Skip]:
         previous: dict[str, Any] = {}
         for row in rows:
@@ -148,7 +198,7 @@ class CensusHandler(KindHandler):
         sensitive = self.state.sensitive
 
         props: dict[str, Any] = {"name": name}
-        id_cipher = None
+        id_number = None
         raw_id = row.get("id_number")
         sex = parse_sex(row.get("sex"))
         birth = None
@@ -167,12 +217,12 @@ class CensusHandler(KindHandler):
                          regionCodeKnown=None)
         else:
             try:
-                parsed = parse_id_number(raw_id)
+                parsed = parse_id_number(raw_id, self._today)
             except IdNumberError as error:
                 raise _Rejected(error.code, str(error), "id_number", _mask_raw_id(raw_id)) from None
             id_hash = sensitive.hash("id", parsed.number)
             key = "id:" + id_hash
-            id_cipher = sensitive.encrypt(parsed.number)
+            id_number = parsed.number
             masked = mask_id_number(parsed.number)
             if not parsed.region_known:
                 emit(Problem("id_region_unknown", "warning",
@@ -199,7 +249,7 @@ class CensusHandler(KindHandler):
             props.update(sex=parsed.sex, birthDate=parsed.birth_date, idHash=id_hash, idMasked=masked,
                          regionCodeKnown=parsed.region_known)
 
-        phone_cipher = None
+        phone = None
         phone_cell = row.get("phone")
         if phone_cell in (None, ""):
             props.update(phoneHash=None, phoneMasked=None)
@@ -209,7 +259,6 @@ class CensusHandler(KindHandler):
             except ValueProblem as problem:
                 raise _Rejected(problem.code, str(problem), "phone", mask_phone(clean_text(phone_cell) or "")) from None
             props.update(phoneHash=sensitive.hash("phone", phone), phoneMasked=mask_phone(phone))
-            phone_cipher = sensitive.encrypt(phone)
 
         status, unknown = political_status(row.get("political_status"))
         if unknown:
@@ -234,7 +283,7 @@ class CensusHandler(KindHandler):
         unit = ({"code": f"{grid.code}/{unit_name}", "name": unit_name, "gridPath": grid.path}
                 if unit_name else None)
         household_props = {"number": number, "address": address, "villageCode": village, "gridPath": grid.path}
-        return CensusRecord(row.number, key, props, id_cipher, phone_cipher, party, household, relation, grid.code,
+        return CensusRecord(row.number, key, props, id_number, phone, party, household, relation, grid.code,
                             household_props, unit)
 
     def _deduplicate(self, record: CensusRecord, emit: Emit) -> CensusRecord | Skip:
@@ -260,6 +309,7 @@ class CensusHandler(KindHandler):
         state.remember_person(record.key, self.source, record.row, bool(record.party), values)
         if seen_household is None:
             seen_household = state.households[record.household] = SeenHousehold(self.source, record.row)
+            self._households.append(record.household)
         else:
             record.household_props = None
         seen_household.members += 1
@@ -268,9 +318,8 @@ class CensusHandler(KindHandler):
 
     def finish(self, emit: Emit) -> None:
         """Households of this sheet with no head or more than one (checked once all their rows are read)."""
-        for code, seen in self.state.households.items():
-            if seen.source != self.source:
-                continue
+        for code in self._households:
+            seen = self.state.households[code]
             if seen.heads == 0:
                 emit(Problem("household_no_head", "warning", f"household {code} has no member whose 与户主关系 is "
                              "户主; mark the household head.", seen.row, "relation"))
@@ -279,24 +328,31 @@ class CensusHandler(KindHandler):
                              "户主; a household has one head.", seen.row, "relation"))
 
     def apply(self, tx: ManagedTransaction, records: list[CensusRecord], write: bool) -> BatchResult:
-        params = [{"i": i, "key": r.key, "household": r.household} for i, r in enumerate(records)]
-        stored = {row["i"]: row for row in tx.run(FETCH, rows=params)}
+        existing = tx.run(EXISTING, persons=[r.key for r in records],
+                          households=[r.household for r in records if r.household_props is not None]).single()
+        known_persons = set(existing["persons"]) if existing else set()
+        known_households = set(existing["households"]) if existing else set()
+        compare = [{"i": i, "key": r.key, "household": r.household} for i, r in enumerate(records)
+                   if r.key in known_persons or r.household in known_households]
+        stored = {row["i"]: row for row in tx.run(FETCH, rows=compare)} if compare else {}
         result = BatchResult()
-        households: list[dict[str, Any]] = []
-        persons: list[dict[str, Any]] = []
+        writes = _Writes()
+        sensitive = self.state.sensitive
         for i, record in enumerate(records):
-            person = stored[i]["person"]
+            found = stored.get(i)
+            person = found["person"] if found else None
             status: RowStatus = "created" if person is None else "unchanged"
             if record.household_props is not None:
-                old = stored[i]["household"]
+                old = found["household"] if found else None
                 household_changes = changed(old, record.household_props)
                 if old is not None and native(old["grids"]) != [record.grid]:
                     household_changes.append("grid")
                 if old is not None and record.unit is not None and old["units"] != [record.unit["code"]]:
                     household_changes.append("unit")
                 if old is None or household_changes:
-                    households.append({"code": record.household, "props": record.household_props,
-                                       "grid": record.grid, "unit": record.unit})
+                    (writes.new_households if old is None else writes.households).append(
+                        {"code": record.household, "props": record.household_props, "grid": record.grid,
+                         "unit": record.unit})
                     if status == "unchanged":
                         status = "updated"
             person_changes = changed(person, record.props)
@@ -307,21 +363,44 @@ class CensusHandler(KindHandler):
                     person_changes.append("household")
             if person is None or person_changes:
                 props = dict(record.props)
+                # Encrypting is the costly part of a row: only for a number that is new or changed.
                 if person is None or person.get("idHash") != props.get("idHash"):
-                    props["idCipher"] = record.id_cipher
+                    props["idCipher"] = sensitive.encrypt(record.id_number) if record.id_number else None
                 if person is None or person.get("phoneHash") != props.get("phoneHash"):
-                    props["phoneCipher"] = record.phone_cipher
-                persons.append({"key": record.key, "props": props, "party": record.party,
-                                "household": record.household, "relation": record.relation})
+                    props["phoneCipher"] = sensitive.encrypt(record.phone) if record.phone else None
+                row: dict[str, Any] = {"key": record.key, "props": props, "party": record.party,
+                                       "household": record.household, "relation": record.relation}
+                if person is not None:
+                    writes.persons.append(row)
+                elif record.party:
+                    writes.new_party_members.append(row)
+                else:
+                    writes.new_persons.append(row)
                 if status == "unchanged":
                     status = "updated"
             result.statuses.append((record.row, status))
         if write:
-            if households:
-                tx.run(WRITE_HOUSEHOLDS, rows=households).consume()
-            if persons:
-                tx.run(WRITE_PERSONS, rows=persons).consume()
+            writes.run(tx)
         return result
+
+
+@dataclass
+class _Writes:
+    """A batch's writes: creations for keys the batch's read found absent, merges for the ones it found."""
+
+    new_households: list[dict[str, Any]] = field(default_factory=list)
+    households: list[dict[str, Any]] = field(default_factory=list)
+    new_persons: list[dict[str, Any]] = field(default_factory=list)
+    new_party_members: list[dict[str, Any]] = field(default_factory=list)
+    persons: list[dict[str, Any]] = field(default_factory=list)
+
+    def run(self, tx: ManagedTransaction) -> None:
+        # Households first: the persons' MEMBER_OF needs them.
+        for query, rows in ((CREATE_HOUSEHOLDS, self.new_households), (WRITE_HOUSEHOLDS, self.households),
+                            (CREATE_PERSONS, self.new_persons), (CREATE_PARTY_MEMBERS, self.new_party_members),
+                            (WRITE_PERSONS, self.persons)):
+            if rows:
+                tx.run(query, rows=rows).consume()
 
 
 class _Rejected(ValueProblem):
