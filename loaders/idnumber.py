@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 from loaders.region_codes import is_current_division
 from loaders.values import to_halfwidth
@@ -45,7 +46,9 @@ class IdNumber:
 
 def check_character(first17: str) -> str:
     """The MOD 11-2 check character of the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    if len(first17) != len(_WEIGHTS):
+        raise ValueError("check_character needs exactly 17 digits")
+    total = sum(map(mul, map(int, first17), _WEIGHTS))
     return _CHECK_CHARS[total % 11]
 
 
@@ -71,7 +74,7 @@ def parse_id_number(raw: object, today: date | None = None) -> IdNumber:
         text = digits
     else:
         text = str(raw)
-    text = re.sub(r"\s+", "", to_halfwidth(text)).lstrip("'").upper()
+    text = "".join(to_halfwidth(text).split()).lstrip("'").upper()
     if _SCIENTIFIC.match(text):
         raise IdNumberError("id_excel_number", _EXCEL_HINT)
     converted = False

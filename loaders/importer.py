@@ -22,17 +22,21 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from neo4j.exceptions import ConstraintError
+
 from graph.database import Database
 from graph.settings import Settings
 from loaders.headers import KINDS, HeaderMatch, find_header, normalise_header, visible_headers
 from loaders.kinds import handler_for
 from loaders.kinds.base import BatchResult, KindHandler, Problem, Row, Skip
-from loaders.readers import ReadError, SheetReader, SheetRef, discover, peek_rows, sheet_refs
+from loaders.readers import ReadError, SheetReader, SheetRef, discover, sheet_heads
 from loaders.report import ImportReport, Issue, SheetSummary
 from loaders.state import RunState
+from loaders.values import to_halfwidth
 from schema.sensitive import SensitiveData
 
 DEFAULT_BATCH_SIZE = 5000
+CONSTRAINT_RETRIES = 3
 _FOOTER = re.compile(r"^(填表人|填报人|填表日期|填报日期|制表人|制表日期|制表|审核人|审核|负责人|统计人|"
                      r"填表单位|合计|总计|说明|注[:：]|备注[:：])")
 
@@ -89,9 +93,8 @@ class Importer:
                 continue
             summary = self.report.file(str(found))
             try:
-                refs = sheet_refs(found)
-                for ref in refs:
-                    item = self._recognise(ref, summary.sheets)
+                for ref, head in sheet_heads(found):
+                    item = self._recognise(ref, head, summary.sheets)
                     if item is not None:
                         planned.append(item)
             except ReadError as error:
@@ -102,8 +105,7 @@ class Importer:
         planned.sort(key=lambda p: order[p.header.kind.name])
         return planned
 
-    def _recognise(self, ref: SheetRef, sheets: list[SheetSummary]) -> PlannedSheet | None:
-        head = peek_rows(ref)
+    def _recognise(self, ref: SheetRef, head: list[list[object]], sheets: list[SheetSummary]) -> PlannedSheet | None:
         if not any(str(c).strip() for row in head for c in row):
             return None  # an empty sheet (Sheet2, Sheet3 …) is not worth a line
         header = find_header(head)
@@ -174,6 +176,13 @@ class Importer:
     def _apply(self, handler: KindHandler, batch: list[Any]) -> BatchResult:
         if self.dry_run:
             return self.db.execute_read(lambda tx: handler.apply(tx, batch, False))
+        for _ in range(CONSTRAINT_RETRIES):
+            try:
+                return self.db.execute_write(lambda tx: handler.apply(tx, batch, True))
+            except ConstraintError:
+                # Another import created one of the batch's new keys after the batch read them as absent;
+                # read again, and the rows it created take the update path.
+                continue
         return self.db.execute_write(lambda tx: handler.apply(tx, batch, True))
 
     def _collect(self, entry: _Pending) -> None:
@@ -195,6 +204,11 @@ class Importer:
 
     def _data_rows(self, reader: SheetReader, header: HeaderMatch, summary: SheetSummary) -> Iterator[Row]:
         columns = header.columns
+        # A repeated header has its first header's first character in that column: a cheap test before the
+        # full comparison (normalising every cell of every row costs more than validating the row).
+        probe = min(columns.values())
+        mark = header.headers[probe][:1]
+        width = len(header.headers)
         for number, cells in reader.rows():
             if number <= header.row_index + 1:
                 continue
@@ -204,7 +218,9 @@ class Importer:
             first = str(texts[0]).strip().replace(" ", "").replace("\u3000", "")
             if _FOOTER.match(first) and len(texts) <= 3:
                 continue
-            if tuple(normalise_header(c) for c in cells[: len(header.headers)]) == header.headers:
+            probed = cells[probe] if probe < len(cells) else None
+            if (isinstance(probed, str) and mark in to_halfwidth(probed)
+                    and tuple(normalise_header(c) for c in cells[:width]) == header.headers):
                 continue  # the header repeated (sheets pasted together)
             summary.rows += 1
             yield Row(number, {f: cells[i] for f, i in columns.items() if i < len(cells)})

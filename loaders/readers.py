@@ -5,8 +5,8 @@ sheet's cells are held compactly by calamine (Rust) while its rows stream throug
 before the next sheet. CSV files stream from disk. Vertically merged cells (户号 or 现住址 over a household's
 members) are filled down so that every row carries its value.
 
-:func:`peek_rows` reads only the first rows of a sheet (to find its header and kind) without loading the
-whole sheet, so that sheets can be ordered by kind before the one real read.
+:func:`sheet_heads` lists a file's sheets with their first rows (to find each header and kind), so that
+sheets can be ordered by kind before they are read.
 """
 
 from __future__ import annotations
@@ -14,13 +14,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
-from xml.etree import ElementTree
 
 import python_calamine
 
@@ -42,6 +39,7 @@ class SheetRef:
 
     path: Path
     sheet: str | None
+    encoding: str | None = field(default=None, compare=False)  # a CSV file's, once detected
 
     @property
     def is_csv(self) -> bool:
@@ -65,19 +63,33 @@ def discover(paths: list[Path]) -> Iterator[Path | ReadError]:
             yield path
 
 
-def sheet_refs(path: Path) -> list[SheetRef]:
-    """The sheets of a workbook (visible worksheets, in order), or the CSV file itself."""
+def sheet_heads(path: Path, limit: int = PEEK_ROWS) -> list[tuple[SheetRef, list[list[Cell]]]]:
+    """The sheets of a workbook (visible worksheets, in order) or the CSV file itself, each with its first rows.
+
+    A workbook is opened once for all its sheets. A CSV file's encoding is detected here and kept in its
+    :class:`SheetRef`, so the file is not scanned a second time when it is read.
+    """
     if path.suffix.lower() in CSV_SUFFIXES:
-        return [SheetRef(path, None)]
+        encoding = detect_encoding(path)
+        with path.open(encoding=encoding, newline="", errors="replace") as handle:
+            head: list[list[Cell]] = [list(row) for _, row in zip(range(limit), csv.reader(handle), strict=False)]
+        return [(SheetRef(path, None, encoding), head)]
     try:
         with python_calamine.CalamineWorkbook.from_path(str(path)) as workbook:
-            metadata = workbook.sheets_metadata
+            heads: list[tuple[SheetRef, list[list[Cell]]]] = []
+            for meta in workbook.sheets_metadata:
+                if (str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet)
+                        or str(meta.visible) != str(python_calamine.SheetVisibleEnum.Visible)):
+                    continue
+                sheet = workbook.get_sheet_by_name(meta.name)
+                offset = sheet.start[1] if sheet.start else 0
+                rows: list[list[Cell]] = [[""] * offset + list(row)
+                                          for _, row in zip(range(limit), sheet.iter_rows(), strict=False)]
+                heads.append((SheetRef(path, meta.name), rows))
+            return heads
     except Exception as exc:  # calamine raises several unrelated types for damaged or foreign files
         raise ReadError(f"{path}: cannot be read as a workbook ({exc}). Open it in Excel or WPS and save it "
                         "again as .xlsx.") from None
-    return [SheetRef(path, m.name) for m in metadata
-            if str(m.typ) == str(python_calamine.SheetTypeEnum.WorkSheet)
-            and str(m.visible) == str(python_calamine.SheetVisibleEnum.Visible)]
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
@@ -117,102 +129,6 @@ class _CountingReader(io.RawIOBase):
         buffer[: len(data)] = data
         self.consumed += len(data)
         return len(data)
-
-
-# --- workbooks -------------------------------------------------------------------------------------------
-
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for char in letters:
-        index = index * 26 + ord(char) - 64
-    return index - 1
-
-
-def _peek_xlsx(path: Path, sheet: str, limit: int) -> list[list[Cell]]:
-    """The first ``limit`` rows of an .xlsx sheet, read by streaming its XML (shared strings on demand)."""
-    with zipfile.ZipFile(path) as archive:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        rel_id = next(s.get(f"{{{_NS['r']}}}id") for s in workbook.iterfind("m:sheets/m:sheet", _NS)
-                      if s.get("name") == sheet)
-        target = next(r.get("Target", "") for r in rels.iterfind("rel:Relationship", _NS) if r.get("Id") == rel_id)
-        member = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        rows: dict[int, dict[int, tuple[str, str]]] = {}
-        with archive.open(member) as stream:
-            for _, element in ElementTree.iterparse(stream, events=("end",)):
-                if element.tag != f"{{{_NS['m']}}}row":
-                    continue
-                number = int(element.get("r", len(rows) + 1))
-                if number > limit:
-                    break
-                cells: dict[int, tuple[str, str]] = {}
-                for position, cell in enumerate(element.iterfind("m:c", _NS)):
-                    match = _CELL_REF.match(cell.get("r", ""))
-                    column = _column_index(match.group(1)) if match else position
-                    kind = cell.get("t", "n")
-                    if kind == "inlineStr":
-                        text = "".join(t.text or "" for t in cell.iterfind(".//m:t", _NS))
-                    else:
-                        value = cell.find("m:v", _NS)
-                        text = value.text or "" if value is not None else ""
-                    cells[column] = (kind, text)
-                rows[number - 1] = cells
-                element.clear()
-        needed = {int(text) for cells in rows.values() for kind, text in cells.values() if kind == "s" and text}
-        strings = _shared_strings(archive, max(needed)) if needed else []
-    width = max((max(cells) + 1 for cells in rows.values() if cells), default=0)
-    result: list[list[Cell]] = []
-    for index in range(max(rows) + 1 if rows else 0):
-        cells = rows.get(index, {})
-        line: list[Cell] = []
-        for column in range(width):
-            kind, text = cells.get(column, ("n", ""))
-            line.append(strings[int(text)] if kind == "s" and text and int(text) < len(strings) else text)
-        result.append(line)
-    return result
-
-
-def _shared_strings(archive: zipfile.ZipFile, up_to: int) -> list[str]:
-    strings: list[str] = []
-    if "xl/sharedStrings.xml" not in archive.namelist():
-        return strings
-    with archive.open("xl/sharedStrings.xml") as stream:
-        for _, element in ElementTree.iterparse(stream, events=("end",)):
-            if element.tag == f"{{{_NS['m']}}}si":
-                strings.append("".join(t.text or "" for t in element.iterfind(".//m:t", _NS)))
-                element.clear()
-                if len(strings) > up_to:
-                    break
-    return strings
-
-
-def peek_rows(ref: SheetRef, limit: int = PEEK_ROWS) -> list[list[Cell]]:
-    """The first rows of a sheet or CSV file, cheaply (for finding the header and the sheet kind)."""
-    if ref.sheet is None:
-        encoding = detect_encoding(ref.path)
-        with ref.path.open(encoding=encoding, newline="", errors="replace") as handle:
-            reader = csv.reader(handle)
-            return [list(row) for _, row in zip(range(limit), reader, strict=False)]
-    if ref.path.suffix.lower() in {".xlsx", ".xlsm"}:
-        try:
-            return _peek_xlsx(ref.path, ref.sheet, limit)
-        except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
-            pass  # unusual package layout: fall back to loading the sheet
-    with python_calamine.CalamineWorkbook.from_path(str(ref.path)) as workbook:
-        sheet = workbook.get_sheet_by_name(ref.sheet)
-        offset = sheet.start[1] if sheet.start else 0
-        rows: list[list[Cell]] = []
-        for row in sheet.iter_rows():
-            rows.append([""] * offset + list(row))
-            if len(rows) >= limit:
-                break
-        return rows
 
 
 class SheetReader:
@@ -257,7 +173,7 @@ class SheetReader:
             yield from self._sheet_rows(self.ref.sheet)
 
     def _csv_rows(self) -> Iterator[tuple[int, list[Cell]]]:
-        self.encoding = detect_encoding(self.ref.path)
+        self.encoding = self.ref.encoding or detect_encoding(self.ref.path)
         self.total = self.ref.path.stat().st_size
         raw = self.ref.path.open("rb")
         self._counter = _CountingReader(raw)

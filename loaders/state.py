@@ -9,7 +9,6 @@ reported as conflicts. Rows themselves are never kept.
 from __future__ import annotations
 
 import struct
-import zlib
 from dataclasses import dataclass, field
 
 from graph.database import Database
@@ -32,6 +31,9 @@ class GridIndex:
     def __init__(self) -> None:
         self.by_code: dict[str, GridInfo] = {}
         self._by_name: dict[str, set[str]] = {}
+        # A census names the same few grids thousands of times: remember what each cell resolved to.
+        self._resolved: dict[object, GridInfo] = {}
+        self._villages: dict[str, str] = {}
 
     @classmethod
     def load(cls, db: Database) -> GridIndex:
@@ -49,9 +51,20 @@ class GridIndex:
             self._by_name.get(old.name, set()).discard(info.code)
         self.by_code[info.code] = info
         self._by_name.setdefault(info.name, set()).add(info.code)
+        self._resolved.clear()
+        self._villages.clear()
 
     def resolve(self, raw: object) -> GridInfo:
         """The grid a cell names by code or unique name; raise ``grid_unknown`` / ``grid_ambiguous``."""
+        cached = self._resolved.get(raw) if isinstance(raw, str) else None
+        if cached is not None:
+            return cached
+        info = self._resolve(raw)
+        if isinstance(raw, str):
+            self._resolved[raw] = info
+        return info
+
+    def _resolve(self, raw: object) -> GridInfo:
         code = clean_code(raw)
         if code is None:
             raise ValueProblem("grid_missing", "the grid is empty: write the grid code from the grid roster.")
@@ -69,6 +82,12 @@ class GridIndex:
 
     def village_code(self, grid: GridInfo) -> str:
         """The code of the grid's second-level ancestor-or-self (one per administrative village)."""
+        village = self._villages.get(grid.code)
+        if village is None:
+            village = self._villages[grid.code] = self._village_code(grid)
+        return village
+
+    def _village_code(self, grid: GridInfo) -> str:
         for code in reversed([c for c in grid.path.split("/") if c]):
             info = self.by_code.get(code)
             if info is not None and info.level == 2:
@@ -117,8 +136,8 @@ class SeenHousehold:
 
 
 def field_digest(value: object) -> int:
-    """16 bits of a value, enough to notice that two rows disagree on a field."""
-    return zlib.crc32(repr(value).encode()) & 0xFFFF
+    """16 bits of a value, enough to notice that two rows disagree on a field (within one process)."""
+    return hash(value) & 0xFFFF
 
 
 @dataclass

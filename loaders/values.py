@@ -17,10 +17,12 @@ Cell = object
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
-_SPACES = re.compile(r"[\s\u3000\xa0]+")
 _CJK = r"[\u3400-\u9fff\uf900-\ufaff·•]"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
 _LIST_SEPARATORS = re.compile(r"[、,，/;；\s]+")
+_NAME_SEPARATORS = re.compile(r"[、,，/;；]+")
+_NUMBER_SEPARATORS = re.compile(r"[、,，;；\s]+")
+_PHONE_DECORATION = re.compile(r"[\s\-()（）.]")
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -49,8 +51,8 @@ def clean_text(raw: Cell) -> str | None:
         text = raw.isoformat(sep=" ")
     else:
         text = str(raw)
-    text = _SPACES.sub(" ", text.replace("\u3000", " ")).strip()
-    return text or None
+    # str.split() splits on exactly the whitespace \s matches (the ideographic and no-break spaces too).
+    return " ".join(text.split()) or None
 
 
 def clean_code(raw: Cell) -> str | None:
@@ -58,7 +60,7 @@ def clean_code(raw: Cell) -> str | None:
     text = clean_text(raw)
     if text is None:
         return None
-    return re.sub(r"\s+", "", to_halfwidth(text)).upper() or None
+    return "".join(to_halfwidth(text).split()).upper() or None
 
 
 def clean_name(raw: Cell) -> str | None:
@@ -82,7 +84,7 @@ def split_names(raw: Cell) -> list[str]:
     text = clean_text(raw)
     if text is None:
         return []
-    parts = re.split(r"[、,，/;；]+", text)
+    parts = _NAME_SEPARATORS.split(text)
     return [name for part in parts if (name := clean_name(part))]
 
 
@@ -92,7 +94,7 @@ def parse_phone(raw: Cell) -> str:
     Mobile numbers have 11 digits starting with 1; landlines 10-12 digits starting with 0.
     """
     text = clean_text(raw) or ""
-    digits = re.sub(r"[\s\-()（）.]", "", to_halfwidth(text))
+    digits = _PHONE_DECORATION.sub("", to_halfwidth(text))
     if digits.startswith("+"):
         digits = digits[1:]
     if digits.startswith("0086"):
@@ -208,7 +210,7 @@ def household_numbers(raw: Cell, limit: int = 2000) -> list[str]:
     if text is None:
         return []
     result: list[str] = []
-    for part in re.split(r"[、,，;；\s]+", to_halfwidth(text)):
+    for part in _NUMBER_SEPARATORS.split(to_halfwidth(text)):
         match = _RANGE.match(part.replace("—", "-"))
         if match:
             start, end = int(match.group(1)), int(match.group(2))
