@@ -1,6 +1,7 @@
 """Party contact sheets (党员联系户): which party member contacts which households.
 
-One row per member with a list of 户号 in one cell, or one row per pair. Writes
+One row per member with a list of 户号 in one cell, or one row per pair. An empty 联系户号 is information too:
+the member contacts no household (the row still links the member to their party organisation). Writes
 ``(:PartyMember)-[:CONTACTS {since}]->(:Household)`` and ``(:PartyMember)-[:BELONGS_TO]->(:PartyOrg)``.
 The member (by ID number) must be a party member of the census and each household must exist: import the
 census first (in the same command is enough); otherwise the row, or the missing households, are rejected.
@@ -91,10 +92,6 @@ class ContactsHandler(KindHandler):
                 emit(Problem(problem.code, "rejected", str(problem), row.number, field, clean_text(row.get(field))))
                 yield Skip(row.number, "rejected")
                 continue
-            if not numbers:
-                emit(Problem("contact_households_missing", "rejected", "联系户号 is empty.", row.number, "households"))
-                yield Skip(row.number, "rejected")
-                continue
             key = "id:" + self.state.sensitive.hash("id", parsed.number)
             masked = mask_id_number(parsed.number)
             org = None
@@ -162,7 +159,7 @@ class ContactsHandler(KindHandler):
                     "those contacts were not imported. Import the census first, or correct the numbers.",
                     record.row, "households", numbers)))
             households = [h for h in record.households if h in existing]
-            if not households:
+            if record.households and not households:
                 result.statuses.append((record.row, "rejected"))
                 continue
             current = {code: native(since) for code, since in found["contacts"]}

@@ -223,3 +223,19 @@ def snapshot(db: Database) -> list[str]:
                    "elementId(b) AS b")
     return sorted([repr((sorted(n["l"]), sorted(n["p"].items()))) for n in nodes]
                   + [repr((r["t"], sorted(r["p"].items()), r["a"], r["b"])) for r in rels])
+
+
+def test_a_contact_row_with_no_households_is_accepted(load: Load, roster: Path, tmp_path: Path,
+                                                      db: Database) -> None:
+    orgs, _ = party_and_contacts(tmp_path)
+    census = census_workbook(tmp_path / "c.xlsx", family_rows(), merges=household_merges())
+    contacts = write_workbook(tmp_path / "contacts.xlsx", {"联系户": [
+        ("党员姓名", "党员身份证号", "所属党组织", "所属网格", "联系户号"),
+        ("李四", WIFE, "P2", "G1-01-1", None),  # a member who contacts nobody
+    ]})
+    report = load(roster, orgs, census, contacts)
+    assert [i for i in report.issues if i.file.endswith("contacts.xlsx")] == []
+    assert summary_of(report, "contacts")[3] == 0
+    assert count(db, "MATCH (:Person {name: '李四'})-[:CONTACTS]->() RETURN count(*) AS n") == 0
+    assert count(db, "MATCH (:Person {name: '李四'})-[:BELONGS_TO]->(:PartyOrg {code: 'P2'}) "
+                     "RETURN count(*) AS n") == 1
