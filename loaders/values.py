@@ -279,6 +279,7 @@ CASE_STATUS_ZH: dict[str, str] = {
     "已派单": "dispatched", "已派发": "dispatched", "派单": "dispatched", "已转办": "dispatched",
     "办理中": "inProgress", "处理中": "inProgress", "调解中": "inProgress", "正在办理": "inProgress",
     "进行中": "inProgress", "化解中": "inProgress", "实现中": "inProgress",
+    "未化解": "inProgress", "未办结": "inProgress",  # not resolved yet: still open
     "已解决": "resolved", "已处理": "resolved", "已回复": "resolved",
     "已回访": "verified", "已核实": "verified",
     "已办结": "closed", "办结": "closed", "已化解": "closed", "已完成": "closed", "已结案": "closed",

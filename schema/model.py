@@ -48,7 +48,7 @@ NODE_TYPES: dict[str, NodeType] = {
             "Person", "key",
             frozenset({"key", "name", "sex", "birthDate", "ethnicity", "politicalStatus", "tags", "note",
                        "idHash", "idMasked", "idCipher", "phoneHash", "phoneMasked", "phoneCipher",
-                       "regionCodeKnown"}),
+                       "regionCodeKnown", "probationary"}),
             sensitive=frozenset({"idHash", "idMasked", "idCipher", "phoneHash", "phoneMasked", "phoneCipher",
                                  "tags"}),
         ),

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from graph.database import Database
-from loaders.values import CHINA_TZ
+from loaders.values import CHINA_TZ, case_status
 from tests.loaders.conftest import Load, count, issues
 from tests.loaders.test_census import HEAD, SON, WIFE, family_rows, household_merges, summary_of
 from tests.loaders.workbooks import census_row, census_workbook, id_number, write_workbook
@@ -239,3 +239,10 @@ def test_a_contact_row_with_no_households_is_accepted(load: Load, roster: Path, 
     assert count(db, "MATCH (:Person {name: '李四'})-[:CONTACTS]->() RETURN count(*) AS n") == 0
     assert count(db, "MATCH (:Person {name: '李四'})-[:BELONGS_TO]->(:PartyOrg {code: 'P2'}) "
                      "RETURN count(*) AS n") == 1
+
+
+def test_every_status_the_ledgers_use_is_known() -> None:
+    sample = {"已化解": "closed", "调解中": "inProgress", "未化解": "inProgress", "已办结": "closed",
+              "办理中": "inProgress", "待受理": "reported", "待认领": "reported", "已认领": "accepted",
+              "已完成": "closed"}
+    assert {text: case_status(text) for text in sample} == sample
