@@ -80,6 +80,8 @@ GRIDS = SheetKind(
         _c("chief_phone", "网格长电话", "网格长联系电话", "网格长手机"),
         _c("members", "网格员", "网格员姓名", "专职网格员"),
         _c("member_phones", "网格员电话", "网格员联系电话", "网格员手机"),
+        _c("member_kinds", "网格员类别", "网格员类型"),
+        _c("member_departments", "网格员所属部门", "网格员部门", "所属部门"),
         _c("stars", "星级", "星级评定", "星级网格"),
     ),
     signature=frozenset({"code", "name"}),

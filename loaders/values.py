@@ -21,6 +21,7 @@ _CJK = r"[\u3400-\u9fff\uf900-\ufaff·•]"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
 _LIST_SEPARATORS = re.compile(r"[、,，/;；\s]+")
 _NAME_SEPARATORS = re.compile(r"[、,，/;；]+")
+_NAME_SEPARATORS_ONE = re.compile(r"[、,，/;；]")
 _NUMBER_SEPARATORS = re.compile(r"[、,，;；\s]+")
 _PHONE_DECORATION = re.compile(r"[\s\-()（）.]")
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -86,6 +87,15 @@ def split_names(raw: Cell) -> list[str]:
         return []
     parts = _NAME_SEPARATORS.split(text)
     return [name for part in parts if (name := clean_name(part))]
+
+
+def split_positions(raw: Cell) -> list[str | None]:
+    """Like :func:`split_names` but empty places are kept (``'、司法所、'`` → ``[None, '司法所', None]``), for
+    a column whose values go with another column's names in order; ``[]`` for an empty cell."""
+    text = clean_text(raw)
+    if text is None:
+        return []
+    return [clean_name(part) for part in _NAME_SEPARATORS_ONE.split(text)]
 
 
 def parse_phone(raw: Cell) -> str:
@@ -261,6 +271,13 @@ POLITICAL_STATUS_ZH: dict[str, str] = {
     "共青团员": "leagueMember", "团员": "leagueMember",
     "群众": "masses", "无": "masses",
     "民主党派": "democraticParty", "无党派人士": "nonPartisan", "无党派": "nonPartisan",
+}
+
+
+GRID_MEMBER_KIND_ZH: dict[str, str] = {
+    "专职": "fullTime", "专职网格员": "fullTime", "全职": "fullTime",
+    "兼职": "partTime", "兼职网格员": "partTime",
+    "专业": "professional", "专业网格员": "professional",
 }
 
 

@@ -21,6 +21,7 @@ from loaders.kinds.staff import MERGE_STAFF, staff_person
 from loaders.report import RowStatus
 from loaders.state import GridInfo
 from loaders.values import (
+    GRID_MEMBER_KIND_ZH,
     ValueProblem,
     clean_code,
     clean_name,
@@ -28,6 +29,7 @@ from loaders.values import (
     grid_level,
     split_list,
     split_names,
+    split_positions,
     star_rating,
 )
 from schema.vocabulary import GRID_KIND_ZH
@@ -64,7 +66,7 @@ OPTIONAL MATCH (g:Grid {code: row.code})
 RETURN row.i AS i, CASE WHEN g IS NULL THEN null ELSE g {.name, .level, .kind, .starRating, .path,
   parents: [(g)-[:PART_OF]->(p:Grid) | p.code], regions: [(g)-[:IN_REGION]->(r:Region) | r.code],
   chiefs: [(c:Person)-[:GRID_CHIEF_OF]->(g) | [c.key, c.phoneHash]],
-  members: [(m:Person)-[:GRID_MEMBER_OF]->(g) | [m.key, m.phoneHash]]} END AS grid
+  members: [(m:Person)-[r:GRID_MEMBER_OF]->(g) | [m.key, m.phoneHash, r.kind, r.department]]} END AS grid
 """
 
 WRITE_GRIDS = """
@@ -105,7 +107,8 @@ CALL (g, row) {
 CALL (g, row) {
   UNWIND row.members AS s
 """ + MERGE_STAFF + """
-  MERGE (p)-[:GRID_MEMBER_OF]->(g)
+  MERGE (p)-[r:GRID_MEMBER_OF]->(g)
+  SET r.kind = s.kind, r.department = s.department
 }
 """
 
@@ -244,8 +247,30 @@ class GridsHandler(KindHandler):
                          "phones are matched in order.", row.number, "member_phones"))
         members = [staff_person(sensitive, n, code, phones[i] if i < len(phones) else None, row.number,
                                 "member_phones", emit) for i, n in enumerate(names)]
+        for member, (kind_of, department) in zip(members, self._member_roles(row, len(names), emit), strict=True):
+            member.update(kind=kind_of, department=department)
         return _Parsed(row.number, code, name, level, clean_code(row.get("parent")), kind.value if kind else None,
                        region, stars, chiefs, members)
+
+    @staticmethod
+    def _member_roles(row: Row, count: int, emit: Emit) -> list[tuple[str | None, str | None]]:
+        """网格员类别 and 网格员所属部门 of each 网格员, matched in order (blank places stay empty)."""
+        kinds = split_positions(row.get("member_kinds"))
+        departments = split_positions(row.get("member_departments"))
+        for field, header, values in (("member_kinds", "网格员类别", kinds),
+                                      ("member_departments", "网格员所属部门", departments)):
+            if values and len(values) != count:
+                emit(Problem(f"{field}_mismatch", "warning", f"{count} 网格员 but {len(values)} {header}; they are "
+                             "matched in order.", row.number, field))
+        roles: list[tuple[str | None, str | None]] = []
+        for i in range(count):
+            text = kinds[i] if i < len(kinds) else None
+            kind = GRID_MEMBER_KIND_ZH.get(text or "")
+            if text and kind is None:
+                emit(Problem("grid_member_kind_unknown", "warning", f"网格员类别 {text!r} is not known (专职, 兼职, "
+                             "专业); left empty.", row.number, "member_kinds", text))
+            roles.append((kind, departments[i] if i < len(departments) else None))
+        return roles
 
     def apply(self, tx: ManagedTransaction, records: list[GridRecord], write: bool) -> BatchResult:
         stored = {r["i"]: r["grid"] for r in tx.run(FETCH, rows=[{"i": i, "code": g.code}
@@ -260,7 +285,8 @@ class GridsHandler(KindHandler):
                 differs |= native(old["parents"]) != ([record.parent] if record.parent else [])
                 differs |= native(old["regions"]) != ([record.region] if record.region else [])
                 differs |= _pairs(old["chiefs"]) != _pairs([[c["key"], c["phoneHash"]] for c in record.chiefs])
-                differs |= _pairs(old["members"]) != _pairs([[m["key"], m["phoneHash"]] for m in record.members])
+                differs |= _pairs(old["members"]) != _pairs([[m["key"], m["phoneHash"], m["kind"], m["department"]]
+                                                              for m in record.members])
                 status = "updated" if differs else "unchanged"
             if status != "unchanged":
                 rows.append({"code": record.code, "props": record.props, "parent": record.parent,
@@ -277,4 +303,4 @@ class GridsHandler(KindHandler):
 
 
 def _pairs(items: list[Any]) -> list[tuple[Any, ...]]:
-    return sorted(tuple(item) for item in items)
+    return sorted((tuple(item) for item in items), key=repr)  # repr: the tuples may hold None

@@ -225,6 +225,24 @@ def snapshot(db: Database) -> list[str]:
                   + [repr((r["t"], sorted(r["p"].items()), r["a"], r["b"])) for r in rels])
 
 
+def test_roster_member_kinds_and_departments_go_with_the_members(load: Load, tmp_path: Path, db: Database) -> None:
+    headers = ("网格编码", "网格名称", "层级", "上级网格", "网格员", "网格员类别", "网格员所属部门")
+    roster = write_workbook(tmp_path / "r.xlsx", {"网格": [
+        headers, ("G1", "管区", 1, None, None, None, None),
+        ("G1-01", "东村", 2, "G1", "赵一、钱二、孙三", "专职、兼职、专业", "、、司法所"),
+    ]})
+    report = load(roster)
+    assert issues(report, "columns_ignored") == [] and report.totals()["warnings"] == 0
+    rows = db.read("MATCH (p:Person)-[r:GRID_MEMBER_OF]->(:Grid {code: 'G1-01'}) "
+                   "RETURN p.name AS name, r.kind AS kind, r.department AS department ORDER BY name")
+    assert [(r["name"], r["kind"], r["department"]) for r in rows] == [
+        ("孙三", "professional", "司法所"), ("赵一", "fullTime", None), ("钱二", "partTime", None)]
+    assert load(roster).totals()["unchanged"] == 2  # the roles are compared too
+    changed_roster = write_workbook(tmp_path / "r2.xlsx", {"网格": [
+        headers, ("G1-01", "东村", 2, "G1", "赵一、钱二、孙三", "专职、专职、专业", "、、司法所")]})
+    assert summary_of(load(changed_roster), "grids") == (0, 1, 0, 0)
+
+
 def test_a_contact_row_with_no_households_is_accepted(load: Load, roster: Path, tmp_path: Path,
                                                       db: Database) -> None:
     orgs, _ = party_and_contacts(tmp_path)
