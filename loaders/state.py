@@ -133,6 +133,7 @@ class SeenHousehold:
     row: int
     heads: int = 0
     members: int = 0
+    second_head_row: int | None = None  # where a second 户主 is, to point the clerk at it
 
 
 def field_digest(value: object) -> int:

@@ -313,6 +313,8 @@ class CensusHandler(KindHandler):
         else:
             record.household_props = None
         seen_household.members += 1
+        if is_head and seen_household.heads == 1:
+            seen_household.second_head_row = record.row
         seen_household.heads += int(is_head)
         return record
 
@@ -325,7 +327,7 @@ class CensusHandler(KindHandler):
                              "户主; mark the household head.", seen.row, "relation"))
             elif seen.heads > 1:
                 emit(Problem("household_two_heads", "warning", f"household {code} has {seen.heads} members marked "
-                             "户主; a household has one head.", seen.row, "relation"))
+                             "户主; a household has one head.", seen.second_head_row or seen.row, "relation"))
 
     def apply(self, tx: ManagedTransaction, records: list[CensusRecord], write: bool) -> BatchResult:
         existing = tx.run(EXISTING, persons=[r.key for r in records],

@@ -67,6 +67,7 @@ class HouseholdDefects:
     no_head: set[int] = field(default_factory=set)       # id() of households whose head row is left out
     two_heads: set[int] = field(default_factory=set)     # id() of households with a second 户主
     left_out: set[int] = field(default_factory=set)      # id() of the heads left out
+    marked: set[int] = field(default_factory=set)        # id() of persons whose row carries a household defect
 
 
 class CensusWriter:
@@ -227,8 +228,10 @@ def choose_household_defects(rng: random.Random, village: Village, referenced: s
     for household in rng.sample(no_head, min(count, len(no_head))):
         result.no_head.add(id(household))
         result.left_out.add(id(household.head))
+        result.marked.add(id(household.members[1]))  # the household's first row once its head is left out
     two = [h for h in pairs if id(h) not in result.no_head]
     count = max(int(force), int(0.003 * len(village.households) + rng.random()))
     for household in rng.sample(two, min(count, len(two))):
         result.two_heads.add(id(household))
+        result.marked.add(id(household.members[1]))  # the second 户主
     return result

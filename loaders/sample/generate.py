@@ -117,8 +117,10 @@ def generate_town(job: TownJob) -> Manifest:
             outgoing = (choose_mover(rng, village, protected, job.as_of)
                         if v + 1 < len(town.villages) and (force or rng.random() < 0.05) else None)
             household_defects = choose_household_defects(rng, village, referenced, force, outgoing)
-            # Neither a left-out head nor the mover gets a row defect: their rows mean something already.
-            unspoiled = household_defects.left_out | ({id(outgoing.person)} if outgoing else set())
+            # Neither a left-out head, a row that carries a household defect, nor the mover gets a row
+            # defect: their rows mean something already (at most one defect per row).
+            unspoiled = (household_defects.left_out | household_defects.marked
+                         | ({id(outgoing.person)} if outgoing else set()))
             persons = [p for p in village.persons() if id(p) not in unspoiled]
             row_defects = {id(persons[i]): code
                            for i, code in plan_row_defects(rng, persons, protected, force).items()}

@@ -112,7 +112,7 @@ def test_warnings_for_sex_region_legacy_id_and_heads(load: Load, roster: Path, t
     assert [i.row for i in issues(report, "id_region_unknown")] == [3]
     assert [i.row for i in issues(report, "id_converted_15")] == [4]
     assert [i.row for i in issues(report, "household_no_head")] == [3]
-    assert [i.row for i in issues(report, "household_two_heads")] == [4]
+    assert [i.row for i in issues(report, "household_two_heads")] == [5]  # the second 户主's row
     assert summary_of(report, "census")[0] == 4
 
 
