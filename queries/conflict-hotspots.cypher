@@ -2,7 +2,8 @@
 // @title 矛盾纠纷多发的人和户
 // @description Persons and households involved in repeated disputes: at least minCases dispute cases in the
 // grid subtree (optionally since a date). One row per person or household, most cases first.
-// @param scopePath string = "/" e.g. "/A1/" — only disputes in this grid subtree
+// @param scopePath string = "/" e.g. "/A1/" — the caller's scope: only disputes in this grid subtree
+// @param gridCode string = null e.g. "A1-V1" — only in this grid's subtree, within scopePath (a grid outside it, or no such grid: no rows)
 // @param minCases int = 2 e.g. 3 — at least this many disputes
 // @param since datetime = null e.g. "2026-01-01T00:00:00+08:00" — only disputes reported since then
 // @param limit int = 100 e.g. 50 — most rows returned
@@ -13,8 +14,13 @@
 // @column cases 纠纷数 — disputes they are involved in
 // @column caseCodes 纠纷编号 Case — codes of those disputes
 // @column gridCode 所在网格 Grid — the grid of their latest dispute
+OPTIONAL MATCH (scopeGrid:Grid {code: $gridCode})
+WITH CASE WHEN $gridCode IS NULL THEN $scopePath
+          WHEN scopeGrid.path STARTS WITH $scopePath THEN scopeGrid.path
+          WHEN $scopePath STARTS WITH scopeGrid.path THEN $scopePath
+     END AS under
 MATCH (c:Case)
-WHERE c.gridPath STARTS WITH $scopePath AND c.kind = 'dispute' AND ($since IS NULL OR c.reportedAt >= $since)
+WHERE c.gridPath STARTS WITH under AND c.kind = 'dispute' AND ($since IS NULL OR c.reportedAt >= $since)
 MATCH (c)-[:INVOLVES]->(x)
 WHERE x:Person OR x:Household
 WITH x, c

@@ -3,7 +3,8 @@
 // @description Coverage of each grid, rolled up its subtree: households, persons, party members, households
 // contacted by a party member and their share, and cases — open, overdue, closure rate and the share of
 // rated cases whose residents were satisfied. Grids in path order (a grid, then the grids under it).
-// @param scopePath string = "/" e.g. "/A1/" — the grid subtree to report on
+// @param scopePath string = "/" e.g. "/A1/" — the caller's scope: the grid subtree to report on
+// @param gridCode string = null e.g. "A1" — only in this grid's subtree, within scopePath (a grid outside it, or no such grid: no rows)
 // @param maxLevel int = 3 e.g. 2 — deepest grid level listed (1 management areas, 2 village grids, 3 micro-grids)
 // @param now datetime = null e.g. "2026-11-25T09:00:00+08:00" — the moment deadlines are compared with (default: now)
 // @param limit int = 100 e.g. 500 — most grids returned
@@ -23,8 +24,13 @@
 // @column overdueCases 超期 — open cases past their deadline
 // @column closureRate 办结率 — cases no longer open ÷ cases (empty without cases)
 // @column satisfactionRate 满意率 — satisfied or basically satisfied ÷ rated cases (empty without ratings)
+OPTIONAL MATCH (scopeGrid:Grid {code: $gridCode})
+WITH CASE WHEN $gridCode IS NULL THEN $scopePath
+          WHEN scopeGrid.path STARTS WITH $scopePath THEN scopeGrid.path
+          WHEN $scopePath STARTS WITH scopeGrid.path THEN $scopePath
+     END AS under
 MATCH (g:Grid)
-WHERE g.path STARTS WITH $scopePath AND g.level <= $maxLevel
+WHERE g.path STARTS WITH under AND g.level <= $maxLevel
 WITH g
 ORDER BY g.path
 LIMIT $limit

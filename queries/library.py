@@ -6,10 +6,12 @@ missing and mistyped parameters are errors that name the parameter and its type,
 transaction. ``subquery`` gives the file's text wrapped as ``CALL () { ... }``: the GraphQL question fields run
 it inside their one query, with the same ``bind``, so the API and the CLI answer a question from the same file.
 
-Conventions every query follows (tests pin them): a ``scopePath`` parameter (default ``"/"``) that limits
-what it returns to a grid subtree with an indexed ``STARTS WITH`` on ``gridPath``/``path``; key columns with
-stable names (``householdCode``, ``memberKey``/``personKey``, ``caseCode``, ``gridCode``, ``unitCode``); and
-a ``limit`` parameter where the list can be long.
+Conventions every query follows (tests pin them): a ``scopePath`` parameter (default ``"/"``), the caller's
+scope, that limits what it returns to a grid subtree with an indexed ``STARTS WITH`` on ``gridPath``/``path``;
+key columns with stable names (``householdCode``, ``memberKey``/``personKey``, ``caseCode``, ``gridCode``,
+``unitCode``); and a ``limit`` parameter where the list can be long. A query that answers for a grid subtree
+also takes ``gridCode`` (default null): it begins with :data:`NARROWING`, which binds ``under`` to the subtree
+where that grid's subtree and the scope meet, and filters with ``STARTS WITH under`` instead.
 """
 
 from __future__ import annotations
@@ -52,6 +54,18 @@ CONSTANTS: dict[str, Any] = {
 }
 
 _PARAMETER_REFERENCE = re.compile(r"\$([A-Za-z_]\w*)")
+
+# How a query taking ``gridCode`` begins: ``under`` is the path of that grid when it lies in the caller's scope
+# (``$scopePath``), the scope when the grid lies above it (the scope is the part of its subtree the caller sees),
+# and null when the grid is outside the scope or does not exist — ``STARTS WITH null`` holds for nothing, so the
+# query answers with no rows. Every row the query returns must then lie under ``under``: the scope is still
+# enforced inside the query, whatever gridCode a caller gives. Neo4j seeks the gridPath/path range index with
+# the prefix ``under`` (a dependent seek, once per ``under``), as it does with a parameter.
+NARROWING = """OPTIONAL MATCH (scopeGrid:Grid {code: $gridCode})
+WITH CASE WHEN $gridCode IS NULL THEN $scopePath
+          WHEN scopeGrid.path STARTS WITH $scopePath THEN scopeGrid.path
+          WHEN $scopePath STARTS WITH scopeGrid.path THEN $scopePath
+     END AS under"""
 
 
 @dataclass(frozen=True)
@@ -200,6 +214,9 @@ def _check_ranges(bound: dict[str, Any]) -> None:
     scope = bound.get("scopePath")
     if scope is not None:
         bound["scopePath"] = scope_prefix(scope)
+    grid = bound.get("gridCode")
+    if grid is not None:
+        bound["gridCode"] = grid.strip() or None  # an empty grid code asks for the whole scope
 
 
 def scope_prefix(scope: str) -> str:
@@ -220,9 +237,22 @@ def _check(spec: QuerySpec, stem: str) -> None:
     if used - declared:
         raise QueryFileError(f"{where}: the Cypher uses undeclared parameters {sorted(used - declared)}")
     scope = spec.param("scopePath")
-    if scope is None or scope.default != "/" or "STARTS WITH $scopePath" not in spec.cypher:
-        raise QueryFileError(f"{where}: every query takes scopePath (default \"/\") and filters with "
-                             "`STARTS WITH $scopePath`")
+    if scope is None or scope.default != "/":
+        raise QueryFileError(f"{where}: every query takes scopePath (default \"/\")")
+    grid = spec.param("gridCode")
+    if grid is None:
+        if "STARTS WITH $scopePath" not in spec.cypher:
+            raise QueryFileError(f"{where}: a query without gridCode filters with `STARTS WITH $scopePath`")
+    elif grid.type != "string" or grid.default is not None:
+        raise QueryFileError(f"{where}: gridCode is a string parameter with default null")
+    elif not _words(spec.cypher).startswith(_words(NARROWING) + " ") or "STARTS WITH under" not in spec.cypher:
+        raise QueryFileError(f"{where}: a query taking gridCode begins with the narrowing of "
+                             "queries.library.NARROWING and filters with `STARTS WITH under`")
+
+
+def _words(text: str) -> str:
+    """``text`` with every run of white space a single space (the check ignores line breaks and indents)."""
+    return " ".join(text.split())
 
 
 @cache

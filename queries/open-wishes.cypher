@@ -2,7 +2,8 @@
 // @title 困难群众的未完成微心愿
 // @description Open micro-wishes (微心愿) of vulnerable persons in a grid subtree, and who claimed them
 // (empty when nobody has yet). claimed narrows to claimed (true) or unclaimed (false) wishes.
-// @param scopePath string = "/" e.g. "/A1/A1-V1/" — only wishes in this grid subtree
+// @param scopePath string = "/" e.g. "/A1/A1-V1/" — the caller's scope: only wishes in this grid subtree
+// @param gridCode string = null e.g. "A1-V1" — only in this grid's subtree, within scopePath (a grid outside it, or no such grid: no rows)
 // @param claimed bool = null e.g. false — only claimed (true) or unclaimed (false) wishes
 // @param limit int = 100 e.g. 50 — most rows returned
 // @const openStatuses
@@ -19,17 +20,26 @@
 // @column claimerKey 认领人编号 Person — who claimed the wish (empty: unclaimed)
 // @column claimerName 认领人 — their name
 // @column claimedAt 认领时间 — when it was claimed
-MATCH (c:Case)
-WHERE c.gridPath STARTS WITH $scopePath AND c.kind = 'wish' AND c.status IN $openStatuses
-MATCH (c)-[:INVOLVES]->(p:Person)
-WHERE any(tag IN p.tags WHERE tag IN $vulnerableTags)
-OPTIONAL MATCH (claimer:Person)-[cl:CLAIMED]->(c)
-WITH c, p, claimer, cl
-WHERE $claimed IS NULL OR (claimer IS NOT NULL) = $claimed
+OPTIONAL MATCH (scopeGrid:Grid {code: $gridCode})
+WITH CASE WHEN $gridCode IS NULL THEN $scopePath
+          WHEN scopeGrid.path STARTS WITH $scopePath THEN scopeGrid.path
+          WHEN $scopePath STARTS WITH scopeGrid.path THEN $scopePath
+     END AS under
+CALL (under) {
+  MATCH (c:Case)
+  WHERE c.gridPath STARTS WITH under AND c.kind = 'wish' AND c.status IN $openStatuses
+  MATCH (c)-[:INVOLVES]->(p:Person)
+  WHERE any(tag IN p.tags WHERE tag IN $vulnerableTags)
+  OPTIONAL MATCH (claimer:Person)-[cl:CLAIMED]->(c)
+  WITH c, p, claimer, cl
+  WHERE $claimed IS NULL OR (claimer IS NOT NULL) = $claimed
+  RETURN c, p, claimer, cl
+  ORDER BY c.gridPath, c.code, p.key, claimer.key
+  LIMIT $limit
+}
 RETURN c.code AS caseCode, c.title AS title, c.status AS status, split(c.gridPath, '/')[-2] AS gridCode,
        c.reportedAt AS reportedAt, p.key AS personKey, p.name AS name,
        head(COLLECT { MATCH (p)-[:MEMBER_OF]->(home:Household) RETURN home.code ORDER BY home.code }) AS householdCode,
        [tag IN p.tags WHERE tag IN $vulnerableTags] AS tags,
        claimer.key AS claimerKey, claimer.name AS claimerName, cl.at AS claimedAt
 ORDER BY c.gridPath, caseCode, personKey, claimerKey
-LIMIT $limit

@@ -2,7 +2,8 @@
 // @title 超期未办结案件
 // @description Open cases past their deadline, by grid, with who holds them (the persons and organisations
 // they are assigned to) and how many days they are overdue.
-// @param scopePath string = "/" e.g. "/A1/" — only cases in this grid subtree
+// @param scopePath string = "/" e.g. "/A1/" — the caller's scope: only cases in this grid subtree
+// @param gridCode string = null e.g. "A1-V1" — only in this grid's subtree, within scopePath (a grid outside it, or no such grid: no rows)
 // @param now datetime = null e.g. "2026-11-25T09:00:00+08:00" — the moment deadlines are compared with (default: now)
 // @param kind string = null e.g. "hotline" — only cases of this kind (dispute, petition, hotline, order, wish, supervision, project)
 // @param limit int = 100 e.g. 500 — most rows returned
@@ -20,12 +21,19 @@
 // @column holders 承办方 — names of the persons and organisations holding it
 // @column holderPersonKeys 承办人编号 Person — keys of the persons holding it
 // @column holderOrganizationCodes 承办单位编码 Organization — codes of the organisations holding it
-MATCH (c:Case)
-WHERE c.gridPath STARTS WITH $scopePath AND c.status IN $openStatuses
-  AND c.deadline < coalesce($now, datetime()) AND ($kind IS NULL OR c.kind = $kind)
-WITH c
-ORDER BY c.gridPath, c.deadline, c.code
-LIMIT $limit
+OPTIONAL MATCH (scopeGrid:Grid {code: $gridCode})
+WITH CASE WHEN $gridCode IS NULL THEN $scopePath
+          WHEN scopeGrid.path STARTS WITH $scopePath THEN scopeGrid.path
+          WHEN $scopePath STARTS WITH scopeGrid.path THEN $scopePath
+     END AS under
+CALL (under) {
+  MATCH (c:Case)
+  WHERE c.gridPath STARTS WITH under AND c.status IN $openStatuses
+    AND c.deadline < coalesce($now, datetime()) AND ($kind IS NULL OR c.kind = $kind)
+  RETURN c
+  ORDER BY c.gridPath, c.deadline, c.code
+  LIMIT $limit
+}
 OPTIONAL MATCH (g:Grid {path: c.gridPath})
 RETURN c.code AS caseCode, c.kind AS kind, c.category AS category, c.title AS title, c.status AS status,
        g.code AS gridCode, g.name AS gridName, c.reportedAt AS reportedAt, c.deadline AS deadline,

@@ -3,7 +3,8 @@
 // @description Party members who contact more households than the limit (CONTACT_LIMIT, 20), and members
 // aged 70 or more (CONTACT_EXEMPT_AGE), who are normally exempt from contacting households. Members are
 // scoped by the household they live in; their load counts every household they contact.
-// @param scopePath string = "/" e.g. "/A1/" — only members living in this grid subtree
+// @param scopePath string = "/" e.g. "/A1/" — the caller's scope: only members living in this grid subtree
+// @param gridCode string = null e.g. "A1-V1" — only members living in this grid's subtree, within scopePath (a grid outside it, or no such grid: no rows)
 // @param today date = null e.g. "2026-11-25" — the day ages are computed on (default: today)
 // @param limit int = 100 e.g. 50 — most rows returned
 // @const contactLimit
@@ -17,8 +18,13 @@
 // @column phoneMasked 电话 — the member's phone number, masked
 // @column householdCode 本人户编号 Household — the household the member lives in
 // @column gridCode 所在网格 Grid — the grid the member lives in
+OPTIONAL MATCH (scopeGrid:Grid {code: $gridCode})
+WITH CASE WHEN $gridCode IS NULL THEN $scopePath
+          WHEN scopeGrid.path STARTS WITH $scopePath THEN scopeGrid.path
+          WHEN $scopePath STARTS WITH scopeGrid.path THEN $scopePath
+     END AS under
 MATCH (m:PartyMember)-[:MEMBER_OF]->(home:Household)
-WHERE home.gridPath STARTS WITH $scopePath
+WHERE home.gridPath STARTS WITH under
 WITH m, home, duration.between(m.birthDate, coalesce($today, date())).years AS age,
      COUNT { (m)-[:CONTACTS]->() } AS households
 WHERE households > $contactLimit OR age >= $exemptAge

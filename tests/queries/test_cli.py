@@ -42,7 +42,7 @@ def test_list_describes_every_query(runner: CliRunner, queries: Library) -> None
 
 
 def test_csv_output(runner: CliRunner, town_graph: Database, town: Town) -> None:
-    result = invoke(runner, "query", "uncontacted-households", "--format", "csv", "-p", "scopePath=/A2/",
+    result = invoke(runner, "query", "uncontacted-households", "--format", "csv", "-p", "gridCode=A2",
                     "--param", "vulnerableOnly=true")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -98,7 +98,7 @@ def test_table_output(runner: CliRunner, town_graph: Database) -> None:
     (("query", "overloaded-members", "-p", "today=tomorrow"), 1,
      "Error: parameter 'today' must be a date YYYY-MM-DD (date), e.g. \"2026-11-25\"; got 'tomorrow'"),
     (("query", "overloaded-members", "-p", "age=70"), 1,
-     "Error: query 'overloaded-members' has no parameter 'age'; it takes: scopePath, today, limit"),
+     "Error: query 'overloaded-members' has no parameter 'age'; it takes: scopePath, gridCode, today, limit"),
     (("query", "responsibility-chain"), 1,
      "Error: query 'responsibility-chain' needs one of the parameters householdCodes, idNumber"),
     (("query", "responsibility-chain", "-p", "idNumber=12345"), 1,

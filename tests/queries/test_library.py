@@ -12,7 +12,7 @@ import pytest
 from graph.database import Database
 from queries.errors import InvalidParameter, MissingParameter, QueryFileError, UnknownParameter, UnknownQuery
 from queries.header import parse
-from queries.library import CONSTANTS, Library
+from queries.library import CONSTANTS, NARROWING, Library
 from schema.sensitive import SensitiveData
 from tests.fixtures.town import NOW, TODAY, Town
 
@@ -47,7 +47,13 @@ def test_conventions(queries: Library, name: str) -> None:
     spec = queries.get(name)
     scope = spec.param("scopePath")
     assert scope is not None and scope.type == "string" and scope.default == "/"
-    assert re.search(r"\b\w+\.(gridPath|path) STARTS WITH \$scopePath", spec.cypher)
+    grid = spec.param("gridCode")
+    if grid is None:
+        assert re.search(r"\b\w+\.(gridPath|path) STARTS WITH \$scopePath", spec.cypher)
+    else:
+        assert grid.type == "string" and grid.default is None
+        assert spec.cypher.startswith(NARROWING + "\n"), "a query taking gridCode begins with the narrowing"
+        assert re.search(r"\b\w+\.(gridPath|path) STARTS WITH under\b", spec.cypher)
     limit = spec.param("limit")
     assert limit is not None and limit.type == "int" and limit.default >= 10
     keys = [c for c in spec.columns if c.name in KEY_COLUMNS]
@@ -165,8 +171,27 @@ def test_header_format(tmp_path: Path) -> None:
     (("// @query sample", "// @query other"), "must equal the file name"),
     (("// @column tags 标签 sensitive — tags", "// @colum tags"), "unknown header tag @colum"),
     (("STARTS WITH $scopePath", "= $scopePath"), "STARTS WITH \\$scopePath"),
+    (("// @column gridCode", '// @param gridCode string = null e.g. "A1" — a grid\n// @column gridCode'),
+     "begins with the narrowing"),
+    (("// @column gridCode", '// @param gridCode int = null e.g. 1 — a grid\n// @column gridCode'),
+     "gridCode is a string parameter with default null"),
 ])
 def test_header_defects_are_reported(tmp_path: Path, change: tuple[str, str], message: str) -> None:
     (tmp_path / "sample.cypher").write_text(HEADER.replace(*change), encoding="utf-8")
     with pytest.raises(QueryFileError, match=message):
+        Library.load(tmp_path)
+
+
+def test_a_query_taking_a_grid_code_begins_with_the_narrowing(tmp_path: Path) -> None:
+    narrowed = HEADER.replace(
+        "// @column gridCode", '// @param gridCode string = null e.g. "A1" — a grid\n// @column gridCode'
+    ).replace("MATCH (g:Grid) WHERE g.path STARTS WITH $scopePath AND",
+              "\n".join("  " + line for line in NARROWING.splitlines())
+              + "\nMATCH (g:Grid) WHERE g.path STARTS WITH under AND")
+    (tmp_path / "sample.cypher").write_text(narrowed, encoding="utf-8")
+    spec = Library.load(tmp_path).get("sample")  # indented differently, still the narrowing
+    assert spec.param("gridCode") is not None
+    (tmp_path / "sample.cypher").write_text(narrowed.replace("STARTS WITH under", "STARTS WITH $scopePath"),
+                                            encoding="utf-8")
+    with pytest.raises(QueryFileError, match="filters with `STARTS WITH under`"):
         Library.load(tmp_path)

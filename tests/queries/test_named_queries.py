@@ -208,3 +208,67 @@ def test_grid_coverage(queries: Library, town_graph: Database, town: Town) -> No
     assert [r["gridCode"] for r in run(queries, town_graph, "grid-coverage", now=NOW, maxLevel=1)] == ["A1", "A2"]
     scoped = run(queries, town_graph, "grid-coverage", now=NOW, scopePath="/A2/")
     assert [r["gridCode"] for r in scoped] == [r["gridCode"] for r in expected.grid_coverage(town, NOW, "/A2/")]
+
+
+# The grid-scoped queries, each with its fixed arguments and, for a scope, the keys of its answer as computed
+# from the town's objects (in the query's order where it has one).
+NARROWED: dict[str, tuple[dict[str, Any], Any, Any]] = {
+    "uncontacted-households": (
+        {}, lambda town, scope: [r["householdCode"] for r in expected.uncontacted_households(town, scope)],
+        lambda rows: [r["householdCode"] for r in rows]),
+    "overloaded-members": (
+        {"today": TODAY}, lambda town, scope: [r["memberKey"] for r in expected.overloaded_members(town, TODAY, scope)],
+        lambda rows: [r["memberKey"] for r in rows]),
+    "overdue-cases": (
+        {"now": NOW}, lambda town, scope: [r["caseCode"] for r in expected.overdue_cases(town, NOW, scope)],
+        lambda rows: [r["caseCode"] for r in rows]),
+    "conflict-hotspots": (
+        {"minCases": 1},
+        lambda town, scope: {(kind, key, n) for kind, key, n, _ in expected.conflict_hotspots(town, 1, scope)},
+        lambda rows: {(r["kind"], r["personKey"] or r["householdCode"], r["cases"]) for r in rows}),
+    "open-wishes": (
+        {}, lambda town, scope: {w for w, _, _, _ in expected.open_wishes(town, scope)},
+        lambda rows: {r["caseCode"] for r in rows}),
+    "grid-coverage": (
+        {"now": NOW}, lambda town, scope: [(r["gridCode"], r["households"], r["cases"])
+                                           for r in expected.grid_coverage(town, NOW, scope)],
+        lambda rows: [(r["gridCode"], r["households"], r["cases"]) for r in rows]),
+}
+
+
+def test_the_grid_scoped_queries_take_a_grid_code(queries: Library) -> None:
+    assert sorted(NARROWED) == sorted(spec.name for spec in queries if spec.param("gridCode"))
+
+
+@pytest.mark.parametrize("name", sorted(NARROWED))
+def test_grid_code_narrows_within_the_scope(queries: Library, town_graph: Database, town: Town, name: str) -> None:
+    """gridCode narrows to the grid's subtree inside the caller's scope: a grid in the scope gives its subtree, a
+    grid above the scope the scope, a grid outside the scope (or no such grid) nothing — never anything outside."""
+    arguments, wanted, got = NARROWED[name]
+
+    def path(code: str) -> str:
+        return expected.grid_path(town, code)
+
+    asked = [  # (scopePath, gridCode, the subtree answered; None: no rows)
+        ("/", "A1-V1", path("A1-V1")),
+        ("/", "A2-V3-M2", path("A2-V3-M2")),
+        ("/A1/", "A1-V1-M2", path("A1-V1-M2")),
+        ("/A1/A1-V1/", "A1-V1", path("A1-V1")),
+        ("/A1/A1-V1/", "A1", "/A1/A1-V1/"),  # above the scope: only the scope
+        ("/A1/A1-V1/", "A1-V2", None),  # beside the scope
+        ("/A1/", "A2", None),
+        ("/", "NO-SUCH-GRID", None),
+        ("/A1/", None, "/A1/"),
+    ]
+    answered = []
+    for scope, grid, subtree in asked:
+        rows = run(queries, town_graph, name, scopePath=scope, gridCode=grid, **arguments)
+        if subtree is None:
+            assert rows == [], (scope, grid)
+        else:
+            assert got(rows) == wanted(town, subtree), (scope, grid)
+            answered.append(got(rows))
+    whole = got(run(queries, town_graph, name, **arguments))
+    assert any(answered) and any(answer != whole for answer in answered), "the narrowing is not vacuous"
+    assert run(queries, town_graph, name, gridCode=" ", **arguments) == \
+        run(queries, town_graph, name, **arguments), "an empty grid code asks for the whole scope"
