@@ -23,13 +23,38 @@ WITH CASE WHEN $gridCode IS NULL THEN $scopePath
           WHEN scopeGrid.path STARTS WITH $scopePath THEN scopeGrid.path
           WHEN $scopePath STARTS WITH scopeGrid.path THEN $scopePath
      END AS under
-MATCH (m:PartyMember)-[:MEMBER_OF]->(home:Household)
-WHERE home.gridPath STARTS WITH under
-WITH m, home, duration.between(m.birthDate, coalesce($today, date())).years AS age,
-     COUNT { (m)-[:CONTACTS]->() } AS households
-WHERE households > $contactLimit OR age >= $exemptAge
-RETURN m.key AS memberKey, m.name AS name, age, households, households > $contactLimit AS overloaded,
-       age >= $exemptAge AS exempt, m.phoneMasked AS phoneMasked, home.code AS householdCode,
-       split(home.gridPath, '/')[-2] AS gridCode
-ORDER BY households DESC, memberKey
+// Aged exemptAge or more ⇔ born on or before this day (the same date arithmetic as duration.between).
+WITH under, coalesce($today, date()) AS today
+WITH under, today, today - duration({years: $exemptAge}) AS bornBy
+// The whole graph: the members past a limit, from the birthDate index (the exempt) and the members' degrees
+// (the overloaded), then their homes. A grid subtree: the members living in its households.
+CALL (under, bornBy) {
+  WITH under, bornBy WHERE under = '/'
+  CALL (bornBy) {
+    MATCH (m:PartyMember)
+    WHERE m.birthDate <= bornBy
+    RETURN m
+    UNION
+    MATCH (m:PartyMember)
+    WHERE COUNT { (m)-[:CONTACTS]->() } > $contactLimit
+    RETURN m
+  }
+  MATCH (m)-[:MEMBER_OF]->(home:Household)
+  WHERE home.gridPath STARTS WITH under
+  RETURN m, home
+  UNION ALL
+  // A null prefix seeks nothing: this branch reads no household when the one above ran.
+  WITH CASE WHEN under <> '/' THEN under END AS subtree
+  MATCH (home:Household)
+  WHERE home.gridPath STARTS WITH subtree
+  MATCH (m:PartyMember)-[:MEMBER_OF]->(home)
+  RETURN m, home
+}
+WITH m, home, today, COUNT { (m)-[:CONTACTS]->() } AS households, m.birthDate <= bornBy AS exempt
+WHERE households > $contactLimit OR exempt
+WITH m, home, today, households, exempt
+ORDER BY households DESC, m.key
 LIMIT $limit
+RETURN m.key AS memberKey, m.name AS name, duration.between(m.birthDate, today).years AS age, households,
+       households > $contactLimit AS overloaded, exempt, m.phoneMasked AS phoneMasked, home.code AS householdCode,
+       split(home.gridPath, '/')[-2] AS gridCode
