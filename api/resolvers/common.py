@@ -100,23 +100,19 @@ def named_rows(compiler: Compiler, query: str, returned: str, values: Mapping[st
 
 
 def named_listing(spec_name: str, query: str, column: str, values: Mapping[str, Any] | None = None,
-                  grid_code: str | None = None, label: str | None = None,
-                  where: Callable[[Compiler], str] | None = None,
-                  in_grid: Callable[[str, str], str] = lambda var, grid: f"{var}.gridPath STARTS WITH {grid}.path",
+                  label: str | None = None, where: Callable[[Compiler], str] | None = None,
                   order: Callable[[str], str] | None = None) -> Build:
     """A connection over the nodes whose keys the named query ``query`` returns in ``column`` (of its rows where
-    ``where`` holds), optionally only those ``in_grid`` the subtree of ``grid_code``."""
+    ``where`` holds); ``values`` are its parameters (a ``gridCode`` among them narrows inside the query)."""
 
     def build(compiler: Compiler, selection: Selection) -> tuple[str, Shape]:
         spec = compiler.specs[spec_name]
         keys = compiler.var("k")
         found = named_rows(compiler, query, f"DISTINCT {column}", values, where(compiler) if where else None)
-        prelude, grid_var = anchor(compiler, grid_code)
         var = compiler.var("t")
-        predicates = [f"{var}.{spec.key} IN {keys}", *([in_grid(var, grid_var)] if grid_var else [])]
-        expr, shape = compiler.connection(spec_name, var, f"MATCH ({var}:{label or spec.label})", predicates,
-                                          selection, order(var) if order else None)
-        return f"WITH {found} AS {keys} {prelude}RETURN {expr} AS result", shape
+        expr, shape = compiler.connection(spec_name, var, f"MATCH ({var}:{label or spec.label})",
+                                          [f"{var}.{spec.key} IN {keys}"], selection, order(var) if order else None)
+        return f"WITH {found} AS {keys} RETURN {expr} AS result", shape
 
     return build
 

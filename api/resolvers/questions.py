@@ -4,9 +4,9 @@ Each question runs the named query the CLI runs for it (``queries/*.cypher``, se
 text, unchanged, as a ``CALL () { … }`` subquery whose ``$scopePath`` is the caller's scope (``/`` for those
 who see everything). The enclosing query matches the keys it returns (``householdCode``, ``memberKey`` …) to
 nodes and projects the selection with the selection compiler, whose scope predicates apply to every node it
-reaches. A ``gridCode`` narrows an answer to that grid's subtree with the indexed prefix test on the grid's
-path, outside the subquery: a parameter cannot come from the graph within the query, and the caller's scope
-already bounds the subquery's rows.
+reaches. A ``gridCode`` is the named query's own ``gridCode`` parameter: the query narrows to that grid's
+subtree within the caller's scope, with the indexed prefix test, before it reads anything else (a grid outside
+the scope, or no such grid, gives an empty answer).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from api.compile.compiler import Compiler
 from api.compile.selection import Selection
 from api.compile.shape import ListShape, Shape
 from api.errors import BadInput
-from api.resolvers.common import also, anchor, answer, context, named_listing, named_rows, rows_of, under, where
+from api.resolvers.common import also, answer, context, named_listing, named_rows, rows_of, where
 from schema.graphql.answers import ConflictHotspot, GridCaseSummary, ResponsibilityChain, SimilarDisputes
 from schema.graphql.connection import Connection
 from schema.graphql.inputs import CaseOrder, HouseholdOrder, PersonOrder
@@ -40,11 +40,6 @@ NAMED: dict[str, tuple[str, ...]] = {
     "conflictHotspots": ("conflict-hotspots",),
     "openWishes": ("open-wishes",),
 }
-
-
-def _lives_in(var: str, grid: str) -> str:
-    """A party member lives in the grid's subtree (overloaded-members scopes members by their home)."""
-    return f"EXISTS {{ MATCH ({var})-[:MEMBER_OF]->(gh:Household) WHERE gh.gridPath STARTS WITH {grid}.path }}"
 
 
 # 1. Which party members contact these households? Which households does this member contact?
@@ -76,7 +71,8 @@ def member_households(info: Info, member_key: str, first: int | None = None, aft
 def uncontacted_households(info: Info, grid_code: str | None = None, first: int | None = None,
                            after: str | None = None, order_by: list[HouseholdOrder] | None = None
                            ) -> Connection[Household]:
-    return answer(info, named_listing("Household", "uncontacted-households", "householdCode", grid_code=grid_code))
+    return answer(info, named_listing("Household", "uncontacted-households", "householdCode",
+                                      {"gridCode": grid_code}))
 
 
 def vulnerable_persons(info: Info, grid_code: str | None = None, tags: list[PersonTag] | None = None,
@@ -91,16 +87,12 @@ def vulnerable_persons(info: Info, grid_code: str | None = None, tags: list[Pers
         # since ``tags`` may name tags that are not vulnerable ones (veteran), which the query does not list.
         keys = compiler.var("k")
         found = named_rows(compiler, "uncontacted-households", "householdCode",
-                           {"vulnerableOnly": set(wanted) <= VULNERABLE_TAGS})
-        prelude, grid_var = anchor(compiler, grid_code)
+                           {"gridCode": grid_code, "vulnerableOnly": set(wanted) <= VULNERABLE_TAGS})
         var, home = compiler.var("t"), compiler.var("h")
-        predicates = [p for p in (
-            f"{home}.code IN {keys}", under(home, grid_var),
-            f"any(tag IN {var}.tags WHERE tag IN {compiler.param(wanted)})",
-        ) if p]
+        predicates = [f"{home}.code IN {keys}", f"any(tag IN {var}.tags WHERE tag IN {compiler.param(wanted)})"]
         expr, shape = compiler.connection("Person", var, f"MATCH ({var}:Person)-[:MEMBER_OF]->({home}:Household)",
                                           predicates, selection)
-        return f"WITH {found} AS {keys} {prelude}RETURN {expr} AS result", shape
+        return f"WITH {found} AS {keys} RETURN {expr} AS result", shape
 
     return answer(info, build)
 
@@ -115,8 +107,8 @@ def overloaded_members(info: Info, grid_code: str | None = None, limit: int = CO
         raise BadInput(f"limit must be at least the contact limit, {CONTACT_LIMIT}: overloaded members are those "
                        "contacting more households than that")
     return answer(info, named_listing(
-        "PartyMember", "overloaded-members", "memberKey", grid_code=grid_code, label="PartyMember",
-        where=lambda compiler: f"households > {compiler.param(limit)}", in_grid=_lives_in,
+        "PartyMember", "overloaded-members", "memberKey", {"gridCode": grid_code}, label="PartyMember",
+        where=lambda compiler: f"households > {compiler.param(limit)}",
         order=lambda var: f"{CONTACT_COUNT.replace('{v}', var)} DESC, {var}.key"))
 
 
@@ -127,8 +119,8 @@ def exempt_members(info: Info, grid_code: str | None = None, age: int = CONTACT_
         raise BadInput(f"age must be at least the exemption age, {CONTACT_EXEMPT_AGE}: exempt members are those "
                        "that old or older")
     return answer(info, named_listing(
-        "PartyMember", "overloaded-members", "memberKey", grid_code=grid_code, label="PartyMember",
-        where=lambda compiler: f"age >= {compiler.param(age)}", in_grid=_lives_in,
+        "PartyMember", "overloaded-members", "memberKey", {"gridCode": grid_code}, label="PartyMember",
+        where=lambda compiler: f"age >= {compiler.param(age)}",
         order=lambda var: f"{var}.birthDate, {var}.key"))
 
 
@@ -225,16 +217,15 @@ def overdue_by_grid(info: Info, grid_code: str | None = None, level: int = 3) ->
             compiler, "grid-coverage",
             "{gridCode: gridCode, cases: cases, openCases: openCases, overdueCases: overdueCases, "
             "closureRate: closureRate, satisfactionRate: satisfactionRate}",
-            {"maxLevel": level}, where=f"level = {compiler.param(level)}")
-        late = named_rows(compiler, "overdue-cases", "caseCode")
-        prelude, grid_var = anchor(compiler, grid_code)
+            {"gridCode": grid_code, "maxLevel": level}, where=f"level = {compiler.param(level)}")
+        late = named_rows(compiler, "overdue-cases", "caseCode", {"gridCode": grid_code})
         clauses = (
-            f"WITH {late} AS {overdue_codes}, {coverage} AS {summaries} {prelude}"
+            f"WITH {late} AS {overdue_codes}, {coverage} AS {summaries} "
             f"WITH *, COLLECT {{ MATCH ({case}:Case) WHERE {case}.code IN {overdue_codes} "
             f"  WITH {case} ORDER BY {case}.deadline, {case}.code RETURN {case} }} AS {overdue} "
             f"UNWIND {summaries} AS {summary} "
             f"MATCH ({grid}:Grid {{code: {summary}.gridCode}})"
-            f"{where([under(grid, grid_var, 'path'), compiler.scope('Grid', grid)])} "
+            f"{where([compiler.scope('Grid', grid)])} "
             f"WITH {{grid: {grid}, openCases: {summary}.openCases, overdueCases: {summary}.overdueCases, "
             f"  closedCases: {summary}.cases - {summary}.openCases, totalCases: {summary}.cases, "
             f"  closureRate: {summary}.closureRate, satisfactionRate: {summary}.satisfactionRate, "
@@ -248,8 +239,8 @@ def overdue_by_grid(info: Info, grid_code: str | None = None, level: int = 3) ->
 
 # 7. Conflict hotspots: persons and households involved in repeated disputes.
 def conflict_hotspots(info: Info, grid_code: str | None = None, min_disputes: int = 2) -> list[ConflictHotspot]:
-    """conflict-hotspots' persons and households (in scope); under ``grid_code``, their disputes in that subtree
-    are counted again (a subset of those in scope, so no one reaching ``min_disputes`` there is missing)."""
+    """conflict-hotspots' persons and households (in scope) with at least ``min_disputes`` disputes; with
+    ``grid_code``, disputes in that grid's subtree only."""
 
     def body(compiler: Compiler) -> tuple[str, str]:
         spots, spot, person, household, case, cases = (compiler.var("k"), compiler.var("x"), compiler.var("p"),
@@ -257,21 +248,18 @@ def conflict_hotspots(info: Info, grid_code: str | None = None, min_disputes: in
         found = named_rows(
             compiler, "conflict-hotspots",
             "{kind: kind, personKey: personKey, householdCode: householdCode, caseCodes: caseCodes}",
-            {"minCases": min_disputes})
-        prelude, grid_var = anchor(compiler, grid_code)
-        minimum = compiler.param(min_disputes)
+            {"gridCode": grid_code, "minCases": min_disputes})
         person_scope, household_scope = compiler.scope("Person", person), compiler.scope("Household", household)
         seen = (f"({person} IS NOT NULL{' AND ' + person_scope if person_scope else ''} OR {household} IS NOT NULL"
                 f"{' AND ' + household_scope if household_scope else ''})")
         clauses = (
-            f"WITH {found} AS {spots} {prelude}"
+            f"WITH {found} AS {spots} "
             f"UNWIND {spots} AS {spot} "
             f"OPTIONAL MATCH ({person}:Person {{key: {spot}.personKey}}) WHERE {spot}.kind = 'person' "
             f"OPTIONAL MATCH ({household}:Household {{code: {spot}.householdCode}}) WHERE {spot}.kind = 'household' "
-            f"WITH {spot}, {person}, {household}, COLLECT {{ MATCH ({case}:Case) WHERE {case}.code IN {spot}.caseCodes"
-            f"{also(under(case, grid_var))} "
+            f"WITH {spot}, {person}, {household}, COLLECT {{ MATCH ({case}:Case) WHERE {case}.code IN {spot}.caseCodes "
             f"  WITH {case} ORDER BY {case}.reportedAt DESC, {case}.code RETURN {case} }} AS {cases} "
-            f"WHERE size({cases}) >= {minimum} AND {seen} "
+            f"WHERE {seen} "
             f"WITH {{person: {person}, household: {household}, disputes: size({cases}), cases: {cases}}} AS spot "
             f"ORDER BY spot.disputes DESC, {spot}.kind, {spot}.personKey, {spot}.householdCode"
         )
@@ -284,4 +272,4 @@ def conflict_hotspots(info: Info, grid_code: str | None = None, min_disputes: in
 def open_wishes(info: Info, grid_code: str | None = None, first: int | None = None, after: str | None = None,
                 order_by: list[CaseOrder] | None = None) -> Connection[Case]:
     """Open micro-wishes of vulnerable persons (open-wishes)."""
-    return answer(info, named_listing("Case", "open-wishes", "caseCode", grid_code=grid_code))
+    return answer(info, named_listing("Case", "open-wishes", "caseCode", {"gridCode": grid_code}))

@@ -272,3 +272,59 @@ def test_filters_sorting_and_page_cap(api: Api, town: Town, town_once: Database)
         c.code for c in town.cases if c.kind == "hotline" and c.status in OPEN_STATUSES and c.deadline < now}
     capped = run(api, "{ persons(first: 1000) { nodes { key } } }")
     assert len(capped["persons"]["nodes"]) == api.settings.max_page_size
+
+
+@pytest.mark.parametrize(("scope", "grid", "answered"), [
+    (None, "A1-V1", "A1-V1"),  # the whole town's caller asking for one grid
+    ("A1-V1", "A1-V1-M1", "A1-V1-M1"),  # a grid inside the caller's scope
+    ("A1-V1", "A1", "A1-V1"),  # a grid above it: only the scope
+    ("A1-V1", "A2", None),  # a grid outside it
+    (None, "NO-SUCH-GRID", None),
+])
+def test_grid_code_narrows_inside_the_named_query(api: Api, town: Town, monkeypatch: pytest.MonkeyPatch,
+                                                  scope: str | None, grid: str, answered: str | None) -> None:
+    """The gridCode goes to the named query as its own parameter (the query narrows before it reads), and the
+    answer is the grid's subtree within the caller's scope; an unknown grid answers with nothing."""
+    statements: list[dict[str, Any]] = []
+    read = ApiContext.read
+
+    def recording(self: ApiContext, query: str, parameters: Any) -> list[dict[str, Any]]:
+        statements.append(dict(parameters))
+        return read(self, query, parameters)
+
+    monkeypatch.setattr(ApiContext, "read", recording)
+    token = api.token(Role.GRID_STAFF, scope, town.grid(scope)["path"]) if scope else None
+    body = api.post("query($g: String) { uncontactedHouseholds(gridCode: $g, first: 50) { totalCount nodes { code } } "
+                    "openWishes(gridCode: $g, first: 50) { nodes { code } } }", {"g": grid}, token=token)
+    assert "errors" not in body, body["errors"]
+    assert [s["gridCode"] for s in statements] == [grid, grid]
+    subtree = town.subtree(answered) if answered else set()
+    households = sorted(h["code"] for h in town.households if h["grid"] in subtree and h["code"] not in contacted(town))
+    assert body["data"]["uncontactedHouseholds"]["totalCount"] == len(households)
+    assert [n["code"] for n in body["data"]["uncontactedHouseholds"]["nodes"]] == households
+    wishes = {c.code for c in town.cases if c.kind == "wish" and c.status in OPEN_STATUSES and c.grid in subtree
+              and any(set(town.persons[p].tags) & set(VULNERABLE_TAGS) for p in c.parties)}
+    assert {n["code"] for n in body["data"]["openWishes"]["nodes"]} == wishes
+
+
+def test_member_and_case_questions_of_a_grid(api: Api, town: Town) -> None:
+    grid = "A2"
+    subtree = town.subtree(grid)
+    homes = {p.key: town.household(p.household)["grid"] for p in town.persons.values() if p.household}
+    load = Counter(m for m, _ in town.contacts)
+    data = run(api, '{ overloadedMembers(gridCode: "A2") { nodes { key } } exemptMembers(gridCode: "A2") { nodes '
+                    "{ key } } vulnerablePersons(gridCode: \"A2\", first: 50) { nodes { key } } "
+                    'overdueByGrid(gridCode: "A2", level: 2) { grid { code } } '
+                    'loaded: overloadedMembers(gridCode: "A1-V1-M1") { nodes { key } } }', roots=5)
+    assert data["overloadedMembers"]["nodes"] == [], "the one overloaded member lives in A1"
+    assert [n["key"] for n in data["loaded"]["nodes"]] == \
+        [k for k, n in load.most_common() if n > 20 and homes.get(k) in town.subtree("A1-V1-M1")] != []
+    today = date.today()
+    assert {n["key"] for n in data["exemptMembers"]["nodes"]} == {
+        p.key for p in town.persons.values() if p.party_member and p.age(today) >= 70 and homes.get(p.key) in subtree}
+    nobody = contacted(town)
+    assert [n["key"] for n in data["vulnerablePersons"]["nodes"]] == sorted(
+        p.key for p in town.persons.values() if p.household and p.household not in nobody
+        and town.household(p.household)["grid"] in subtree and set(p.tags) & set(VULNERABLE_TAGS))
+    assert {r["grid"]["code"] for r in data["overdueByGrid"]} == {g["code"] for g in town.grids
+                                                                  if g["level"] == 2 and g["code"] in subtree}

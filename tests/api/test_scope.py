@@ -40,6 +40,15 @@ QUERIES = [
     f"{{ conflictHotspots(minDisputes: 1) {{ person {{ {PERSON} }} household {{ code __typename }} "
     f"cases {{ {CASE} }} }} }}",
     f"{{ openWishes(first: 50) {{ nodes {{ {CASE} }} }} }}",
+    # A gridCode above the scope, or beside it, never widens what the caller sees.
+    f'{{ uncontactedHouseholds(gridCode: "A1", first: 50) {{ totalCount nodes {{ {HOUSEHOLD} }} }} }}',
+    f'{{ vulnerablePersons(gridCode: "A1", first: 50) {{ nodes {{ {PERSON} household {{ {HOUSEHOLD} }} }} }} }}',
+    f'{{ overloadedMembers(gridCode: "A2") {{ nodes {{ {PERSON} }} }} exemptMembers(gridCode: "A1") {{ nodes {{ '
+    f"{PERSON} households {{ nodes {{ code __typename }} }} }} }} }}",
+    f'{{ overdueByGrid(gridCode: "A1") {{ grid {{ code __typename }} overdue {{ {CASE} }} }} }}',
+    f'{{ conflictHotspots(gridCode: "A1", minDisputes: 1) {{ person {{ {PERSON} }} household {{ code __typename }} '
+    f"cases {{ {CASE} }} }} }}",
+    f'{{ openWishes(gridCode: "A1", first: 50) {{ nodes {{ {CASE} }} }} }}',
     f"{{ cases(first: 50) {{ nodes {{ {CASE} }} }} }}",
     '{ grids(first: 50) { nodes { code __typename parent { code __typename } children { code __typename } '
     "region { code __typename } } } }",
