@@ -62,8 +62,15 @@ class ApiContext:
 
     def read(self, query: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Run one read statement in its own read transaction (routed to a reader in a cluster)."""
-        with self._translated():
-            return self.db.execute_read(lambda tx: CountingTransaction(tx, self.stats).run(query, parameters))
+        started = time.perf_counter()
+        try:
+            with self._translated():
+                return self.db.read(query, parameters)
+        finally:
+            elapsed = time.perf_counter() - started
+            self.stats.queries += 1
+            self.stats.db_seconds += elapsed
+            self.stats.per_query.append(elapsed)
 
     def write(self, work: Callable[[CountingTransaction], T]) -> T:
         """Run ``work`` (one or more statements) in one managed write transaction."""
