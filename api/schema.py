@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from graphql import GraphQLError, GraphQLObjectType
+from graphql.execution import Executor
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -17,6 +20,7 @@ from strawberry.types import Info
 
 from api.compile.catalog import SPECS
 from api.errors import MASKED_MESSAGE, ApiError
+from api.execution import CompiledExecutor
 from api.resolvers import browse, cases, contacts, questions
 from api.resolvers.common import context
 from schema.graphql.answers import Me
@@ -101,9 +105,10 @@ def compiled_type(name: str) -> bool:
     return name in SPECS or name.endswith(("Connection", "Edge")) or name == "PageInfo"
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(executor: type[Executor[Any]] = CompiledExecutor) -> strawberry.Schema:
+    """The schema; ``executor`` completes answers (default: compiled maps in one walk, see api.execution)."""
     schema = strawberry.Schema(
-        query=Query, mutation=Mutation,
+        query=Query, mutation=Mutation, execution_context_class=executor,
         extensions=[
             # Factories: a fresh extension per request; the two caches are shared at module level, and the
             # limits' rules are the same classes every time so that the validation cache hits.
