@@ -67,8 +67,9 @@ def _collect(info: GraphQLResolveInfo[Any], selection_set: SelectionSetNode | No
     if selection_set is None:
         return
     fragments: dict[str, FragmentDefinitionNode] = info.fragments
+    variables = _variables(info)
     for node in selection_set.selections:
-        if not _included(node, _variables(info)):
+        if node.directives and not _included(node, variables):
             continue
         if isinstance(node, FieldNode):
             key = node.alias.value if node.alias else node.name.value
