@@ -72,13 +72,15 @@ class Importer:
         state = RunState.load(self.db, self.sensitive)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridgraph-writer") as writer:
             pending: deque[_Pending] = deque()
-            for _kind, items in groupby(plan, key=lambda p: p.header.kind.name):
+            for kind, items in groupby(plan, key=lambda p: p.header.kind.name):
+                kind_started = time.perf_counter()
                 batch = _Batch()
                 for item in items:
                     self._import_sheet(item, state, batch, writer, pending)
                 self._submit(batch, writer, pending)  # a kind's last rows, before the next kind reads the graph
-            while pending:
-                self._collect(pending.popleft())
+                while pending:
+                    self._collect(pending.popleft())
+                self.report.kind_seconds[kind] = time.perf_counter() - kind_started
         self.report.seconds = time.perf_counter() - started
         return self.report
 

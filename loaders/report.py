@@ -66,6 +66,7 @@ class ImportReport:
     files: list[FileSummary] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     seconds: float = 0.0
+    kind_seconds: dict[str, float] = field(default_factory=dict)  # reading, checking and writing each kind
 
     def file(self, name: str) -> FileSummary:
         for summary in self.files:
@@ -101,6 +102,7 @@ class ImportReport:
             "startedAt": self.started_at,
             "dryRun": self.dry_run,
             "seconds": round(self.seconds, 3),
+            "kindSeconds": {kind: round(seconds, 3) for kind, seconds in self.kind_seconds.items()},
             "totals": self.totals(),
             "files": [
                 {"file": f.file, "error": f.error,
