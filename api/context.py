@@ -61,11 +61,12 @@ class ApiContext:
             raise Timeout("the query ran past its time limit (GRIDGRAPH_QUERY_TIMEOUT) and was stopped") from None
 
     def read(self, query: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """Run one read statement in its own read transaction (routed to a reader in a cluster)."""
+        """Run one read statement in its own read transaction (routed to a reader in a cluster). Its rows hold
+        maps, lists and scalars (compiled projections), never nodes: the driver's values are kept as they are."""
         started = time.perf_counter()
         try:
             with self._translated():
-                return self.db.read(query, parameters)
+                return self.db.read(query, parameters, raw=True)
         finally:
             elapsed = time.perf_counter() - started
             self.stats.queries += 1
