@@ -86,12 +86,20 @@ SET h += row.props
 WITH h, row
 MATCH (g:Grid {code: row.grid})
 CREATE (h)-[:IN_GRID]->(g)
-WITH h, row, g
+WITH h, row
 WHERE row.unit IS NOT NULL
-MERGE (u:Unit {code: row.unit.code})
-  ON CREATE SET u.name = row.unit.name, u.gridPath = row.unit.gridPath
-MERGE (u)-[:IN_GRID]->(g)
+MATCH (u:Unit {code: row.unit.code})
 CREATE (h)-[:IN_UNIT]->(u)
+"""
+
+# The units new households sit in, once per batch rather than once per household (a unit holds dozens).
+MERGE_UNITS = """
+UNWIND $rows AS row
+MERGE (u:Unit {code: row.code})
+  ON CREATE SET u.name = row.name, u.gridPath = row.gridPath
+WITH u, row
+MATCH (g:Grid {code: row.grid})
+MERGE (u)-[:IN_GRID]->(g)
 """
 
 CREATE_PERSONS = """
@@ -397,10 +405,11 @@ class _Writes:
     persons: list[dict[str, Any]] = field(default_factory=list)
 
     def run(self, tx: ManagedTransaction) -> None:
-        # Households first: the persons' MEMBER_OF needs them.
-        for query, rows in ((CREATE_HOUSEHOLDS, self.new_households), (WRITE_HOUSEHOLDS, self.households),
-                            (CREATE_PERSONS, self.new_persons), (CREATE_PARTY_MEMBERS, self.new_party_members),
-                            (WRITE_PERSONS, self.persons)):
+        units = {h["unit"]["code"]: {**h["unit"], "grid": h["grid"]} for h in self.new_households if h["unit"]}
+        # Units, then households, then persons: each needs the ones before.
+        for query, rows in ((MERGE_UNITS, list(units.values())), (CREATE_HOUSEHOLDS, self.new_households),
+                            (WRITE_HOUSEHOLDS, self.households), (CREATE_PERSONS, self.new_persons),
+                            (CREATE_PARTY_MEMBERS, self.new_party_members), (WRITE_PERSONS, self.persons)):
             if rows:
                 tx.run(query, rows=rows).consume()
 
