@@ -39,9 +39,12 @@ RETURN row.i AS i,
   CASE WHEN u IS NULL THEN null ELSE u {.name, .gridPath, grids: [(u)-[:IN_GRID]->(g:Grid) | g.code],
        chiefs: [(c:Person)-[:UNIT_CHIEF_OF]->(u) | [c.key, c.phoneHash]]} END AS unit,
   [c IN row.households WHERE EXISTS { MATCH (:Household {code: c}) }] AS existing,
-  [c IN row.households WHERE EXISTS { MATCH (h:Household {code: c})-[:IN_UNIT]->(x:Unit) WHERE x.code = row.code
-      AND NOT EXISTS { MATCH (h)-[:IN_UNIT]->(y:Unit) WHERE y.code <> row.code } }] AS linked
+  [c IN row.households WHERE EXISTS { MATCH (h:Household {code: c})
+      WHERE all(x IN [(h)-[:IN_UNIT]->(y:Unit) | y.code] WHERE x = row.code) AND EXISTS { (h)-[:IN_UNIT]->(:Unit) } }
+  ] AS linked
 """
+# ``linked`` starts from the household (a unique index seek) and looks at its few units: a plan that starts from
+# the unit or from the label scans thousands of households, and was chosen after statistics went stale.
 
 WRITE = """
 UNWIND $rows AS row
