@@ -14,10 +14,13 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLIncludeDirective,
+    GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLSkipDirective,
+    GraphQLUnionType,
     InlineFragmentNode,
+    NamedTypeNode,
     SelectionSetNode,
     get_named_type,
 )
@@ -62,7 +65,17 @@ def _included(node: SelectionNode, variables: VariableValues) -> bool:
     return not (include and include.get("if") is False)
 
 
-def _collect(info: GraphQLResolveInfo[Any], selection_set: SelectionSetNode | None, type_name: str,
+def _applies(info: GraphQLResolveInfo[Any], condition: NamedTypeNode | None, object_type: GraphQLObjectType) -> bool:
+    """Whether a fragment's type condition matches ``object_type``: the type itself, or an interface or union
+    it belongs to (``... on PersonFields`` applies to Person and PartyMember alike)."""
+    if condition is None or condition.name.value == object_type.name:
+        return True
+    conditional = info.schema.get_type(condition.name.value)
+    return isinstance(conditional, GraphQLInterfaceType | GraphQLUnionType) and info.schema.is_sub_type(
+        conditional, object_type)
+
+
+def _collect(info: GraphQLResolveInfo[Any], selection_set: SelectionSetNode | None, object_type: GraphQLObjectType,
              grouped: dict[str, list[FieldNode]]) -> None:
     if selection_set is None:
         return
@@ -75,12 +88,12 @@ def _collect(info: GraphQLResolveInfo[Any], selection_set: SelectionSetNode | No
             key = node.alias.value if node.alias else node.name.value
             grouped.setdefault(key, []).append(node)
         elif isinstance(node, InlineFragmentNode):
-            if node.type_condition is None or node.type_condition.name.value == type_name:
-                _collect(info, node.selection_set, type_name, grouped)
+            if _applies(info, node.type_condition, object_type):
+                _collect(info, node.selection_set, object_type, grouped)
         elif isinstance(node, FragmentSpreadNode):
             fragment = fragments.get(node.name.value)
-            if fragment is not None and fragment.type_condition.name.value == type_name:
-                _collect(info, fragment.selection_set, type_name, grouped)
+            if fragment is not None and _applies(info, fragment.type_condition, object_type):
+                _collect(info, fragment.selection_set, object_type, grouped)
 
 
 def _build(info: GraphQLResolveInfo[Any], parent: GraphQLObjectType, name: str, key: str,
@@ -92,7 +105,7 @@ def _build(info: GraphQLResolveInfo[Any], parent: GraphQLObjectType, name: str, 
     if isinstance(named, GraphQLObjectType):
         grouped: dict[str, list[FieldNode]] = {}
         for node in nodes:
-            _collect(info, node.selection_set, named.name, grouped)
+            _collect(info, node.selection_set, named, grouped)
         for child_key, child_nodes in grouped.items():
             child_name = child_nodes[0].name.value
             if child_name.startswith("__"):
