@@ -80,11 +80,11 @@ MATCH (g:Grid {code: row.grid})
 MERGE (c)-[:IN_GRID]->(g)
 WITH c, row, g
 CALL (c, g) {
-  MATCH (c)-[old:IN_GRID]->(o:Grid) WHERE o <> g
+  MATCH (c)-[old:IN_GRID]->(o) WHERE o <> g
   DELETE old
 }
 CALL (c, row) {
-  MATCH (c)-[old:INVOLVES]->(x:Person) WHERE NOT [x.key, old.role] IN [i IN row.involves | [i.key, i.role]]
+  MATCH (c)-[old:INVOLVES]->(x) WHERE NOT [x.key, old.role] IN [i IN row.involves | [i.key, i.role]]
   DELETE old
 }
 CALL (c, row) {
@@ -94,7 +94,7 @@ CALL (c, row) {
   MERGE (c)-[:INVOLVES {role: i.role}]->(p)
 }
 CALL (c, row) {
-  MATCH (x:Person)-[old:MEDIATED]->(c) WHERE NOT x.key IN [m IN row.mediators | m.key]
+  MATCH (x)-[old:MEDIATED]->(c) WHERE NOT x.key IN [m IN row.mediators | m.key]
   DELETE old
 }
 CALL (c, row) {
@@ -105,7 +105,7 @@ CALL (c, row) {
   SET r.outcome = m.outcome, r.on = m.on
 }
 CALL (c, row) {
-  MATCH (c)-[old:ASSIGNED_TO]->(o:Organization) WHERE o.code <> coalesce(row.organization.code, '')
+  MATCH (c)-[old:ASSIGNED_TO]->(o) WHERE o.code <> coalesce(row.organization.code, '')
   DELETE old
 }
 CALL (c, row) {
@@ -115,7 +115,7 @@ CALL (c, row) {
   MERGE (c)-[:ASSIGNED_TO]->(o)
 }
 CALL (c, row) {
-  MATCH (x:Person)-[old:CLAIMED]->(c) WHERE NOT x.key IN [m IN row.claimers | m.key]
+  MATCH (x)-[old:CLAIMED]->(c) WHERE NOT x.key IN [m IN row.claimers | m.key]
   DELETE old
 }
 CALL (c, row) {

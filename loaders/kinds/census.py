@@ -129,7 +129,7 @@ WITH h, row
 MATCH (g:Grid {code: row.grid})
 MERGE (h)-[:IN_GRID]->(g)
 WITH h, row, g
-OPTIONAL MATCH (h)-[old:IN_GRID]->(other:Grid) WHERE other <> g
+OPTIONAL MATCH (h)-[old:IN_GRID]->(other) WHERE other <> g
 DELETE old
 WITH DISTINCT h, row
 WHERE row.unit IS NOT NULL
@@ -140,7 +140,7 @@ MATCH (ug:Grid {code: row.grid})
 MERGE (u)-[:IN_GRID]->(ug)
 MERGE (h)-[:IN_UNIT]->(u)
 WITH h, u
-OPTIONAL MATCH (h)-[old:IN_UNIT]->(other:Unit) WHERE other <> u
+OPTIONAL MATCH (h)-[old:IN_UNIT]->(other) WHERE other <> u
 DELETE old
 """
 
@@ -155,7 +155,7 @@ MATCH (h:Household {code: row.household})
 MERGE (p)-[m:MEMBER_OF]->(h)
 SET m.relation = row.relation
 WITH p, h
-OPTIONAL MATCH (p)-[old:MEMBER_OF]->(other:Household) WHERE other <> h
+OPTIONAL MATCH (p)-[old:MEMBER_OF]->(other) WHERE other <> h
 DELETE old
 """
 

@@ -57,7 +57,7 @@ CALL (p, row) {
   MATCH (o:PartyOrg {code: orgCode})
   MERGE (p)-[:BELONGS_TO]->(o)
   WITH p, o
-  MATCH (p)-[old:BELONGS_TO]->(x:PartyOrg) WHERE x <> o
+  MATCH (p)-[old:BELONGS_TO]->(x) WHERE x <> o
   DELETE old
 }
 CALL (p, row) {

@@ -74,16 +74,16 @@ UNWIND $rows AS row
 MERGE (g:Grid {code: row.code})
 SET g += row.props
 WITH g, row
-OPTIONAL MATCH (g)-[old:PART_OF]->(p:Grid) WHERE p.code <> coalesce(row.parent, '')
+OPTIONAL MATCH (g)-[old:PART_OF]->(p) WHERE p.code <> coalesce(row.parent, '')
 DELETE old
 WITH DISTINCT g, row
-OPTIONAL MATCH (g)-[old:IN_REGION]->(r:Region) WHERE r.code <> coalesce(row.region, '')
+OPTIONAL MATCH (g)-[old:IN_REGION]->(r) WHERE r.code <> coalesce(row.region, '')
 DELETE old
 WITH DISTINCT g, row
-OPTIONAL MATCH (c:Person)-[old:GRID_CHIEF_OF]->(g) WHERE NOT c.key IN [s IN row.chiefs | s.key]
+OPTIONAL MATCH (c)-[old:GRID_CHIEF_OF]->(g) WHERE NOT c.key IN [s IN row.chiefs | s.key]
 DELETE old
 WITH DISTINCT g, row
-OPTIONAL MATCH (m:Person)-[old:GRID_MEMBER_OF]->(g) WHERE NOT m.key IN [s IN row.members | s.key]
+OPTIONAL MATCH (m)-[old:GRID_MEMBER_OF]->(g) WHERE NOT m.key IN [s IN row.members | s.key]
 DELETE old
 """
 

@@ -49,11 +49,11 @@ MERGE (o:PartyOrg {code: row.code})
 SET o += row.props
 WITH o, row
 CALL (o, row) {
-  MATCH (o)-[old:PART_OF]->(p:PartyOrg) WHERE p.code <> coalesce(row.parent, '')
+  MATCH (o)-[old:PART_OF]->(p) WHERE p.code <> coalesce(row.parent, '')
   DELETE old
 }
 CALL (o, row) {
-  MATCH (o)-[old:ANCHORED_IN]->(g:Grid) WHERE g.code <> coalesce(row.grid, '')
+  MATCH (o)-[old:ANCHORED_IN]->(g) WHERE g.code <> coalesce(row.grid, '')
   DELETE old
 }
 CALL (o, row) {

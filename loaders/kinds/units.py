@@ -55,11 +55,11 @@ MATCH (g:Grid {code: row.grid})
 MERGE (u)-[:IN_GRID]->(g)
 WITH u, row, g
 CALL (u, g) {
-  MATCH (u)-[old:IN_GRID]->(o:Grid) WHERE o <> g
+  MATCH (u)-[old:IN_GRID]->(o) WHERE o <> g
   DELETE old
 }
 CALL (u, row) {
-  MATCH (c:Person)-[old:UNIT_CHIEF_OF]->(u) WHERE NOT c.key IN [s IN row.chiefs | s.key]
+  MATCH (c)-[old:UNIT_CHIEF_OF]->(u) WHERE NOT c.key IN [s IN row.chiefs | s.key]
   DELETE old
 }
 CALL (u, row) {
@@ -72,7 +72,7 @@ CALL (u, row) {
   MATCH (h:Household {code: hc})
   MERGE (h)-[:IN_UNIT]->(u)
   WITH h, u
-  MATCH (h)-[old:IN_UNIT]->(o:Unit) WHERE o <> u
+  MATCH (h)-[old:IN_UNIT]->(o) WHERE o <> u
   DELETE old
 }
 """
