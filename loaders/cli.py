@@ -11,7 +11,7 @@ from rich.table import Table
 
 from cli.main import current_settings, friendly_errors
 from graph.connect import open_database
-from loaders.importer import DEFAULT_BATCH_SIZE, Importer
+from loaders.importer import DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, Importer
 from loaders.report import ImportReport
 
 SHOWN_ISSUES = 20
@@ -24,8 +24,11 @@ SHOWN_ISSUES = 20
               help="Write the full report (every rejected row and warning) to this JSON file.")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=DEFAULT_BATCH_SIZE, show_default=True,
               help="Rows per write transaction.")
+@click.option("--writers", type=click.IntRange(1, 16), default=DEFAULT_WRITERS, show_default=True,
+              help="Write transactions run at once (batches that touch the same records still go in order).")
 @friendly_errors
-def load_command(paths: tuple[Path, ...], dry_run: bool, report_path: Path | None, batch_size: int) -> None:
+def load_command(paths: tuple[Path, ...], dry_run: bool, report_path: Path | None, batch_size: int,
+                 writers: int) -> None:
     """Import census workbooks, grid rosters and ledgers (.xlsx or .csv files, or folders of them).
 
     Each sheet's kind is recognised by its headers; sheets are imported in dependency order (grids, party
@@ -44,8 +47,8 @@ def load_command(paths: tuple[Path, ...], dry_run: bool, report_path: Path | Non
                 tasks[label] = progress.add_task(label, total=total or None)
             progress.update(tasks[label], completed=done, total=total or None)
 
-        report = Importer(database, settings, dry_run=dry_run, batch_size=batch_size, progress=on_progress).run(
-            list(paths))
+        report = Importer(database, settings, dry_run=dry_run, batch_size=batch_size, writers=writers,
+                          progress=on_progress).run(list(paths))
     print_summary(report)
     if report_path is not None:
         report.write_json(report_path)

@@ -4,10 +4,12 @@ Sheets are ordered by kind (grid roster, party organisations, census, units, con
 so loading contacts before the census in one command is resolved; across separate commands, a reference
 to something not yet loaded rejects the row with a message saying what to load first. Rows stream in
 batches that span the sheets and files of one kind (each record remembers its sheet, for the counts and the
-report): the reading thread validates batch *n+1* while one writer thread applies batch *n* in its own
-transaction, in order, so each batch is all-or-nothing and an interrupted run simply resumes when run again.
-A kind's last batch is written before the next kind is read, since later kinds look up what earlier ones
-wrote.
+report). The reading thread validates the next batch while writer threads apply earlier ones, each in its own
+transaction, so each batch is all-or-nothing and an interrupted run simply resumes when run again. Batches of a
+kind are written concurrently unless they touch the same keys (:meth:`KindHandler.touches`): a batch that
+shares a key with one still being written waits for it to commit, so the graph is the one a one-at-a-time
+import leaves. A kind's last batch is written before the next kind is read, since later kinds look up what
+earlier ones wrote.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from loaders.values import to_halfwidth
 from schema.sensitive import SensitiveData
 
 DEFAULT_BATCH_SIZE = 5000
+# Two transactions keep both of a small server's cores busy while this process validates the next batch.
+DEFAULT_WRITERS = 2
 CONSTRAINT_RETRIES = 3
 _FOOTER = re.compile(r"^(填表人|填报人|填表日期|填报日期|制表人|制表日期|制表|审核人|审核|负责人|统计人|"
                      r"填表单位|合计|总计|说明|注[:：]|备注[:：])")
@@ -57,20 +61,23 @@ class Importer:
     """Runs one import of files and folders into the graph (or, with ``dry_run``, only checks them)."""
 
     def __init__(self, db: Database, settings: Settings, *, dry_run: bool = False,
-                 batch_size: int = DEFAULT_BATCH_SIZE, progress: ProgressHook | None = None) -> None:
+                 batch_size: int = DEFAULT_BATCH_SIZE, writers: int = DEFAULT_WRITERS,
+                 progress: ProgressHook | None = None) -> None:
         self.db = db
         self.dry_run = dry_run
         self.batch_size = batch_size
+        self.writers = writers
         self.progress = progress
         self.sensitive = SensitiveData.from_settings(settings)
         self.report = ImportReport(dry_run=dry_run)
+        self._writing: dict[str, Future[BatchResult]] = {}  # key → the last batch submitted that touches it
 
     def run(self, paths: list[Path]) -> ImportReport:
         """Import every readable sheet of ``paths``; unreadable inputs are recorded in the report."""
         started = time.perf_counter()
         plan = self._plan(paths)
         state = RunState.load(self.db, self.sensitive)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridgraph-writer") as writer:
+        with ThreadPoolExecutor(max_workers=self.writers, thread_name_prefix="gridgraph-writer") as writer:
             pending: deque[_Pending] = deque()
             for kind, items in groupby(plan, key=lambda p: p.header.kind.name):
                 kind_started = time.perf_counter()
@@ -170,12 +177,21 @@ class Importer:
         """Hand the batch to the writer; wait while an earlier batch is still being written (bounded memory)."""
         if batch.handler is None or not batch.records:
             return
+        handler = batch.handler
         records, origins = batch.take()
-        pending.append(_Pending(writer.submit(self._apply, batch.handler, records), origins))
-        while len(pending) > 1:
+        keys = {key for record in records for key in handler.touches(record)}
+        after = [future for future in {self._writing.get(key) for key in keys} if future is not None]
+        future = writer.submit(self._apply, handler, records, after)
+        for key in keys:
+            self._writing[key] = future
+        pending.append(_Pending(future, origins, keys))
+        while len(pending) > self.writers:
             self._collect(pending.popleft())
 
-    def _apply(self, handler: KindHandler, batch: list[Any]) -> BatchResult:
+    def _apply(self, handler: KindHandler, batch: list[Any], after: list[Future[BatchResult]]) -> BatchResult:
+        # Earlier batches were submitted first, so they are already being written: waiting cannot deadlock.
+        for earlier in after:
+            earlier.result()
         if self.dry_run:
             return self.db.execute_read(lambda tx: handler.apply(tx, batch, False))
         for _ in range(CONSTRAINT_RETRIES):
@@ -189,6 +205,9 @@ class Importer:
 
     def _collect(self, entry: _Pending) -> None:
         result = entry.future.result()
+        for key in entry.keys:
+            if self._writing.get(key) is entry.future:
+                del self._writing[key]
         for origin, (_, status) in zip(entry.origins, result.statuses, strict=True):
             origin.summary.count(status)
         for index, problem in result.problems:
@@ -240,6 +259,7 @@ class _Origin:
 class _Pending:
     future: Future[BatchResult]
     origins: list[_Origin]
+    keys: set[str]
 
 
 @dataclass

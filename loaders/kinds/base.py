@@ -12,7 +12,7 @@ transient error.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +65,9 @@ class BatchResult:
 
 Emit = Callable[[Problem], None]
 
+# What a record touches when its kind does not say: the same for every record, so batches go one at a time.
+IN_ORDER = ("*",)
+
 
 class KindHandler(ABC):
     """One sheet kind's import logic."""
@@ -82,6 +85,16 @@ class KindHandler(ABC):
     @abstractmethod
     def apply(self, tx: ManagedTransaction, records: list[Any], write: bool) -> BatchResult:
         """Compare a batch with the graph and (when ``write``) write the rows that change something."""
+
+    def touches(self, record: Any) -> Iterable[str]:
+        """The graph keys ``record`` writes or relies on (e.g. ``household T001-01-7``).
+
+        Batches that share no key are written concurrently; a batch that shares one waits until the earlier
+        batch has committed, so the graph ends up as a one-at-a-time import leaves it. Keys whose writes give the
+        same result in any order (a ``MERGE`` setting values derived from the key) need not be listed. The
+        default keeps every batch of the kind in order.
+        """
+        return IN_ORDER
 
     def finish(self, emit: Emit) -> None:  # noqa: B027 - optional hook
         """Called after the sheet's last row (for checks over a whole sheet)."""

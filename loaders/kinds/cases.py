@@ -270,6 +270,11 @@ class CaseHandler(KindHandler):
         day = reported.strftime("%Y%m%d") if reported else "00000000"
         return f"{self.prefix}-{grid.code}-{day}-{hashlib.sha1(seed.encode()).hexdigest()[:8].upper()}"
 
+    def touches(self, record: CaseRecord) -> list[str]:
+        # Persons first named by a ledger are created with that row's details: the first row must win.
+        people = (*record.involves, *record.mediators, *record.claimers)
+        return [f"case {record.code}", *(f"person {p['key']}" for p in people)]
+
     def apply(self, tx: ManagedTransaction, records: list[CaseRecord], write: bool) -> BatchResult:
         stored = {r["i"]: r["case"] for r in tx.run(FETCH, rows=[{"i": i, "code": c.code}
                                                                  for i, c in enumerate(records)])}

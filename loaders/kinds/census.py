@@ -337,6 +337,11 @@ class CensusHandler(KindHandler):
                 emit(Problem("household_two_heads", "warning", f"household {code} has {seen.heads} members marked "
                              "户主; a household has one head.", seen.second_head_row or seen.row, "relation"))
 
+    def touches(self, record: CensusRecord) -> tuple[str, ...]:
+        # A person is written once per run; their household may be created by an earlier batch. Units are
+        # merged with values derived from their code, so their order does not matter.
+        return (f"household {record.household}",)
+
     def apply(self, tx: ManagedTransaction, records: list[CensusRecord], write: bool) -> BatchResult:
         existing = tx.run(EXISTING, persons=[r.key for r in records],
                           households=[r.household for r in records if r.household_props is not None]).single()
@@ -406,6 +411,8 @@ class _Writes:
 
     def run(self, tx: ManagedTransaction) -> None:
         units = {h["unit"]["code"]: {**h["unit"], "grid": h["grid"]} for h in self.new_households if h["unit"]}
+        # In code order, so that concurrent batches merging the same units lock them in the same order.
+        units = dict(sorted(units.items()))
         # Units, then households, then persons: each needs the ones before.
         for query, rows in ((MERGE_UNITS, list(units.values())), (CREATE_HOUSEHOLDS, self.new_households),
                             (WRITE_HOUSEHOLDS, self.households), (CREATE_PERSONS, self.new_persons),

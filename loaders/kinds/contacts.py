@@ -127,6 +127,10 @@ class ContactsHandler(KindHandler):
             yield ContactRecord(row.number, key, masked, org, households, since,
                                 None if seen is None else seen.party, known)
 
+    def touches(self, record: ContactRecord) -> tuple[str, ...]:
+        # The member's rows replace their organisation and set dates on their contacts: in the sheet's order.
+        return (f"person {record.member}",)
+
     def apply(self, tx: ManagedTransaction, records: list[ContactRecord], write: bool) -> BatchResult:
         params = [{"i": i, "member": r.member, "households": r.households} for i, r in enumerate(records)]
         stored = {row["i"]: row for row in tx.run(FETCH, rows=params)}

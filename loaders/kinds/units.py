@@ -105,6 +105,9 @@ class UnitsHandler(KindHandler):
             yield UnitRecord(row.number, code, {"name": name, "gridPath": grid.path}, grid.code, chiefs, households,
                              known)
 
+    def touches(self, record: UnitRecord) -> list[str]:
+        return [f"unit {record.code}", *(f"household {code}" for code in record.households)]
+
     def apply(self, tx: ManagedTransaction, records: list[UnitRecord], write: bool) -> BatchResult:
         params = [{"i": i, "code": r.code, "households": r.households} for i, r in enumerate(records)]
         stored = {row["i"]: row for row in tx.run(FETCH, rows=params)}

@@ -19,10 +19,10 @@ Load = Callable[..., ImportReport]
 
 @pytest.fixture
 def load(db: Database, settings: Settings) -> Load:
-    """``load(path, ..., dry_run=False, batch_size=...)`` → the report of one import run."""
+    """``load(path, ..., dry_run=False, batch_size=..., writers=...)`` → the report of one import run."""
 
-    def run(*paths: Path, dry_run: bool = False, batch_size: int = 5000) -> ImportReport:
-        return Importer(db, settings, dry_run=dry_run, batch_size=batch_size).run(list(paths))
+    def run(*paths: Path, dry_run: bool = False, batch_size: int = 5000, writers: int = 2) -> ImportReport:
+        return Importer(db, settings, dry_run=dry_run, batch_size=batch_size, writers=writers).run(list(paths))
 
     return run
 
