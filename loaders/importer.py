@@ -30,7 +30,7 @@ from graph.database import Database
 from graph.settings import Settings
 from loaders.headers import KINDS, HeaderMatch, find_header, normalise_header, visible_headers
 from loaders.kinds import handler_for
-from loaders.kinds.base import BatchResult, KindHandler, Problem, Row, Skip
+from loaders.kinds.base import IN_ORDER, BatchResult, KindHandler, Problem, Row, Skip
 from loaders.readers import ReadError, SheetReader, SheetRef, discover, sheet_heads
 from loaders.report import ImportReport, Issue, SheetSummary
 from loaders.state import RunState
@@ -45,6 +45,7 @@ _FOOTER = re.compile(r"^(填表人|填报人|填表日期|填报日期|制表人
                      r"填表单位|合计|总计|说明|注[:：]|备注[:：])")
 
 ProgressHook = Callable[[str, int, int], None]
+ALL_IN_ORDER = frozenset(IN_ORDER)
 
 
 @dataclass(frozen=True)
@@ -159,10 +160,11 @@ class Importer:
                     if isinstance(record, Skip):
                         summary.count(record.status)
                         continue
-                    batch.add(handler, record, origin)
-                    if len(batch.records) >= self.batch_size:
+                    keys = frozenset(handler.touches(record))
+                    if self._full(batch, keys):
                         self._submit(batch, writer, pending)
                         self._report_progress(ref, reader)
+                    batch.add(handler, record, origin, keys)
                 handler.finish(origin.emit)
                 self._report_progress(ref, reader)
         except ReadError as error:
@@ -173,13 +175,22 @@ class Importer:
             done, total = reader.progress()
             self.progress(f"{ref.path.name} {ref.sheet or ''}".strip(), done, total)
 
+    def _full(self, batch: _Batch, keys: frozenset[str]) -> bool:
+        """Whether to write the batch before adding a record that touches ``keys``.
+
+        A full batch is cut where the next record touches nothing the last one did (between two households,
+        not inside one), so that the next batch need not wait for this one; up to twice the size at most."""
+        size = len(batch.records)
+        if size < self.batch_size:
+            return False
+        return keys == ALL_IN_ORDER or keys.isdisjoint(batch.last_keys) or size >= 2 * self.batch_size
+
     def _submit(self, batch: _Batch, writer: ThreadPoolExecutor, pending: deque[_Pending]) -> None:
         """Hand the batch to the writer; wait while an earlier batch is still being written (bounded memory)."""
         if batch.handler is None or not batch.records:
             return
         handler = batch.handler
-        records, origins = batch.take()
-        keys = {key for record in records for key in handler.touches(record)}
+        records, origins, keys = batch.take()
         after = [future for future in {self._writing.get(key) for key in keys} if future is not None]
         future = writer.submit(self._apply, handler, records, after)
         for key in keys:
@@ -269,13 +280,17 @@ class _Batch:
     handler: KindHandler | None = None
     records: list[Any] = field(default_factory=list)
     origins: list[_Origin] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)  # what the records touch
+    last_keys: frozenset[str] = frozenset()  # what the last record touches
 
-    def add(self, handler: KindHandler, record: Any, origin: _Origin) -> None:
+    def add(self, handler: KindHandler, record: Any, origin: _Origin, keys: frozenset[str]) -> None:
         self.handler = handler  # ``apply`` does not depend on the sheet: any handler of the kind will do
         self.records.append(record)
         self.origins.append(origin)
+        self.keys |= keys
+        self.last_keys = keys
 
-    def take(self) -> tuple[list[Any], list[_Origin]]:
-        records, origins = self.records, self.origins
-        self.records, self.origins = [], []
-        return records, origins
+    def take(self) -> tuple[list[Any], list[_Origin], set[str]]:
+        taken = self.records, self.origins, self.keys
+        self.records, self.origins, self.keys, self.last_keys = [], [], set(), frozenset()
+        return taken

@@ -92,14 +92,17 @@ MATCH (u:Unit {code: row.unit.code})
 CREATE (h)-[:IN_UNIT]->(u)
 """
 
-# The units new households sit in, once per batch rather than once per household (a unit holds dozens).
-MERGE_UNITS = """
+# The units new households sit in, once per batch rather than once per household (a unit holds dozens). Only
+# missing units are created: merging the link to the grid would lock the grid, which every batch of a village
+# links to, until the batch commits. A unit's code holds its grid's, so an existing unit has that link.
+CREATE_UNITS = """
 UNWIND $rows AS row
-MERGE (u:Unit {code: row.code})
-  ON CREATE SET u.name = row.name, u.gridPath = row.gridPath
+OPTIONAL MATCH (existing:Unit {code: row.code})
+WITH row WHERE existing IS NULL
+CREATE (u:Unit {code: row.code, name: row.name, gridPath: row.gridPath})
 WITH u, row
 MATCH (g:Grid {code: row.grid})
-MERGE (u)-[:IN_GRID]->(g)
+CREATE (u)-[:IN_GRID]->(g)
 """
 
 CREATE_PERSONS = """
@@ -338,9 +341,11 @@ class CensusHandler(KindHandler):
                              "户主; a household has one head.", seen.second_head_row or seen.row, "relation"))
 
     def touches(self, record: CensusRecord) -> tuple[str, ...]:
-        # A person is written once per run; their household may be created by an earlier batch. Units are
-        # merged with values derived from their code, so their order does not matter.
-        return (f"household {record.household}",)
+        # A person is written once per run; their household may be created by an earlier batch. A unit is
+        # listed too: the batch that creates it, or links a household to it, holds its lock until it commits,
+        # so batches cut between units run side by side instead of queueing on that lock.
+        household = f"household {record.household}"
+        return (household, f"unit {record.unit['code']}") if record.unit else (household,)
 
     def apply(self, tx: ManagedTransaction, records: list[CensusRecord], write: bool) -> BatchResult:
         existing = tx.run(EXISTING, persons=[r.key for r in records],
@@ -411,10 +416,8 @@ class _Writes:
 
     def run(self, tx: ManagedTransaction) -> None:
         units = {h["unit"]["code"]: {**h["unit"], "grid": h["grid"]} for h in self.new_households if h["unit"]}
-        # In code order, so that concurrent batches merging the same units lock them in the same order.
-        units = dict(sorted(units.items()))
         # Units, then households, then persons: each needs the ones before.
-        for query, rows in ((MERGE_UNITS, list(units.values())), (CREATE_HOUSEHOLDS, self.new_households),
+        for query, rows in ((CREATE_UNITS, list(units.values())), (CREATE_HOUSEHOLDS, self.new_households),
                             (WRITE_HOUSEHOLDS, self.households), (CREATE_PERSONS, self.new_persons),
                             (CREATE_PARTY_MEMBERS, self.new_party_members), (WRITE_PERSONS, self.persons)):
             if rows:
