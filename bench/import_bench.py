@@ -1,6 +1,6 @@
 """Import benchmark (not a test): a county-scale census through ``gridgraph load`` versus ``LOAD CSV``.
 
-    .venv/bin/python bench/import_bench.py [--input DIR] [--batch-size N] [--work DIR]
+    .venv/bin/python bench/import_bench.py [--input DIR] [--batch-size N] [--writers N] [--work DIR]
 
 Without ``--input`` it writes a county with ``gridgraph sample --scale county`` (about 300,000 persons) into
 the work folder (default ``bench/out/import-bench/run-<time>``). It starts its own Neo4j there (free port,
@@ -10,7 +10,9 @@ exactly as they were written (persons, households, memberships, grid links) to a
 but for the grids, and times ``LOAD CSV`` with the same MERGE statements, so the ratio compares the whole
 loader with the server importing rows that are already clean. LOAD CSV thus runs on a warm server with grown
 store files, so the import is then run once more from the same state (the graph emptied but for the grids),
-and both ratios are printed. Each figure comes with the load average, since the machine may be shared.
+and both ratios are printed; then once more with a single writer, to show what the concurrent writers bring.
+Each figure comes with the CPU seconds the loader and the server spent, and the load average, since the machine
+may be shared.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -30,7 +35,7 @@ from graph.database import Database
 from graph.migrations import migrate
 from graph.server import LocalNeo4j
 from graph.settings import Settings
-from loaders.importer import Importer
+from loaders.importer import DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, Importer
 from tests.neo4j_fixture import free_port
 
 PASSWORD = "bench-password-123"
@@ -96,17 +101,36 @@ def export_rows(db: Database, path: Path) -> int:
     return len(rows)
 
 
-def run_import(db: Database, settings: Settings, source: Path, batch_size: int, when: str) -> tuple[float, float]:
+@dataclass(frozen=True)
+class Cpu:
+    """CPU seconds (user + system) of this process and of the server, to see which side is busy."""
+
+    loader: float
+    server: float
+
+    @classmethod
+    def now(cls, server: psutil.Process) -> Cpu:
+        mine, theirs = os.times(), server.cpu_times()
+        return cls(mine.user + mine.system, theirs.user + theirs.system)
+
+    def since(self, earlier: Cpu) -> str:
+        return f"CPU: loader {self.loader - earlier.loader:.1f} s, server {self.server - earlier.server:.1f} s"
+
+
+def run_import(db: Database, settings: Settings, source: Path, batch_size: int, writers: int, when: str,
+               server: psutil.Process) -> tuple[float, float]:
     """Import ``source``, print the figures, and return the seconds end to end and for the census sheets."""
+    cpu = Cpu.now(server)
     started = time.perf_counter()
-    report = Importer(db, settings, batch_size=batch_size).run([source])
+    report = Importer(db, settings, batch_size=batch_size, writers=writers).run([source])
     ours = time.perf_counter() - started
     census = [s for f in report.files for s in f.sheets if s.kind == "census"]
     persons = sum(s.created + s.updated for s in census)
     totals = report.totals()
-    print(f"gridgraph load {when}: {totals['rows']:,} rows ({persons:,} census persons in {len(census)} sheets) "
-          f"in {ours:.1f} s = {persons / ours:,.0f} persons/s end to end; "
-          f"{totals['rejected']:,} rejected, {totals['warnings']:,} warnings ({load_average()})")
+    print(f"gridgraph load {when}, {writers} writer(s): {totals['rows']:,} rows ({persons:,} census persons in "
+          f"{len(census)} sheets) in {ours:.1f} s = {persons / ours:,.0f} persons/s end to end; "
+          f"{totals['rejected']:,} rejected, {totals['warnings']:,} warnings "
+          f"({Cpu.now(server).since(cpu)}; {load_average()})")
     census_seconds = max(report.kind_seconds.get("census", 0.0), 1e-9)
     print(f"  of which the census sheets: {census_seconds:.1f} s = {persons / census_seconds:,.0f} persons/s; "
           f"planning and the other kinds: {ours - census_seconds:.1f} s ("
@@ -117,7 +141,8 @@ def run_import(db: Database, settings: Settings, source: Path, batch_size: int, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", type=Path, help="folder to import (default: generate a county)")
-    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    parser.add_argument("--writers", type=int, default=DEFAULT_WRITERS)
     parser.add_argument("--work", type=Path, help="folder for the server and generated files "
                                                   "(default: bench/out/import-bench/run-<time>)")
     args = parser.parse_args()
@@ -132,7 +157,7 @@ def main() -> None:
         print(f"generated the county in {time.perf_counter() - started:.1f} s")
     server = LocalNeo4j(home=work / "neo4j", port=free_port(), password=PASSWORD, heap="4g",
                         pagecache_bytes=2 * 1024**3, start_timeout=240, tx_timeout=3600)
-    server.start()
+    process = psutil.Process(server.start().pid)
     try:
         env = {"NEO4J_URI": server.uri, "NEO4J_PASSWORD": PASSWORD, "GRIDGRAPH_VAR_DIR": str(work / "var"),
                "GRIDGRAPH_QUERY_TIMEOUT": "600"}
@@ -140,7 +165,8 @@ def main() -> None:
         with Database.from_settings(settings) as db:
             migrate(db)
             rss_before = peak_rss_mb()
-            cold, cold_census = run_import(db, settings, source, args.batch_size, "on the new server")
+            cold, cold_census = run_import(db, settings, source, args.batch_size, args.writers, "on the new server",
+                                           process)
             print(f"peak memory of the loader process: {peak_rss_mb():.0f} MB (before the import: {rss_before:.0f} MB)")
 
             import_dir = work / "neo4j" / "db" / "import"
@@ -149,6 +175,7 @@ def main() -> None:
             exported = export_rows(db, csv_path)
             with db.driver.session(database=settings.neo4j_database) as session:
                 session.run(DELETE).consume()
+                cpu = Cpu.now(process)
                 started = time.perf_counter()
                 try:
                     session.run(LOAD_CSV, url=csv_path.resolve().as_uri(), batch=args.batch_size).consume()
@@ -157,17 +184,27 @@ def main() -> None:
                 load_csv = time.perf_counter() - started
             loaded = db.read("MATCH (p:Person)-[:MEMBER_OF]->() RETURN count(p) AS n")[0]["n"]
             print(f"LOAD CSV of the same {exported:,} rows ({loaded:,} persons) with the same MERGE statements: "
-                  f"{load_csv:.1f} s = {exported / load_csv:,.0f} persons/s ({load_average()})")
+                  f"{load_csv:.1f} s = {exported / load_csv:,.0f} persons/s ({Cpu.now(process).since(cpu)}; "
+                  f"{load_average()})")
             # LOAD CSV ran on a warm server whose store files had already grown; the first import had neither
             # (planning its queries on a cold JVM alone costs seconds a kind). So import again from the same
             # starting point as LOAD CSV.
             with db.driver.session(database=settings.neo4j_database) as session:
                 session.run(DELETE).consume()
-            warm, warm_census = run_import(db, settings, source, args.batch_size,
-                                           "again, after the same DELETE as LOAD CSV")
-            for label, ours, census_seconds in (("new server", cold, cold_census), ("warm server", warm, warm_census)):
-                print(f"ratio (LOAD CSV time / gridgraph load time), {label}: {load_csv / ours:.2f}x end to end, "
-                      f"{load_csv / census_seconds:.2f}x for the census sheets alone")
+            warm, warm_census = run_import(db, settings, source, args.batch_size, args.writers,
+                                           "again, after the same DELETE as LOAD CSV", process)
+            runs = [("new server", cold, cold_census), ("warm server", warm, warm_census)]
+            if args.writers != 1:
+                with db.driver.session(database=settings.neo4j_database) as session:
+                    session.run(DELETE).consume()
+                one, one_census = run_import(db, settings, source, args.batch_size, 1,
+                                             "again, after the same DELETE", process)
+                runs.append(("warm server, 1 writer", one, one_census))
+            print("ratio (LOAD CSV time / gridgraph load time), census sheets alone (the same rows as LOAD CSV) and "
+                  "end to end (every sheet of the county, of which LOAD CSV does only the census):")
+            for label, ours, census_seconds in runs:
+                print(f"  {label}: {load_csv / census_seconds:.2f}x for the census sheets, "
+                      f"{load_csv / ours:.2f}x end to end")
     finally:
         server.stop()
 
