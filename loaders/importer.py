@@ -247,8 +247,7 @@ class Importer:
             texts = [c for c in cells if c not in ("", None)]
             if not texts:
                 continue
-            first = str(texts[0]).strip().replace(" ", "").replace("\u3000", "")
-            if _FOOTER.match(first) and len(texts) <= 3:
+            if len(texts) <= 3 and _FOOTER.match(str(texts[0]).strip().replace(" ", "").replace("\u3000", "")):
                 continue
             probed = cells[probe] if probe < len(cells) else None
             if (isinstance(probed, str) and mark in to_halfwidth(probed)

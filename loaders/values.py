@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 
 # Case times are stored at China Standard Time; the country has one zone and no daylight saving, so a fixed
 # offset is exact and compares equal across runs.
@@ -163,6 +164,15 @@ def parse_date_parts(raw: Cell) -> tuple[datetime, bool]:
         if value.is_integer() and 190001 <= value <= 210012:
             return parse_date_parts(str(int(value)))
         return _from_serial(value), True
+    text = raw if type(raw) is str else clean_text(raw)
+    if text is None:
+        raise ValueProblem("date_missing", "the date is empty.")
+    return _parse_date_text(text)
+
+
+# A census repeats birth dates (one per day over a century at most): parse each text once.
+@lru_cache(maxsize=40000)
+def _parse_date_text(raw: str) -> tuple[datetime, bool]:
     text = clean_text(raw)
     if text is None:
         raise ValueProblem("date_missing", "the date is empty.")

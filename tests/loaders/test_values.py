@@ -70,7 +70,9 @@ def test_unknown_region_code_is_accepted_but_flagged() -> None:
     assert parse_id_number(id_number(region="370781")).region_known
 
 
-@pytest.mark.parametrize("bad", ["12345", "11010519491331002X", "1101051949123100AB"])
+@pytest.mark.parametrize("bad", ["12345", "11010519491331002X", "1101051949123100AB",
+                                 "١١٠١٠٥١٩٤٩١٢٣١٠٠٢X",  # Arabic-Indic digits: str.isdigit() and int() take them
+                                 "١١٠١٠٥٤٩١٢٣١٠٠٢"])
 def test_malformed_id_number_is_rejected(bad: str) -> None:
     with pytest.raises(IdNumberError) as error:
         parse_id_number(bad)
