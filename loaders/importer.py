@@ -46,7 +46,6 @@ _FOOTER = re.compile(r"^(填表人|填报人|填表日期|填报日期|制表人
                      r"填表单位|合计|总计|说明|注[:：]|备注[:：])")
 
 ProgressHook = Callable[[str, int, int], None]
-ALL_IN_ORDER = frozenset(IN_ORDER)
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,7 @@ class Importer:
         size = len(batch.records)
         if size < self.batch_size:
             return False
-        return keys == ALL_IN_ORDER or keys.isdisjoint(batch.last_keys) or size >= 2 * self.batch_size
+        return keys == IN_ORDER or keys.isdisjoint(batch.last_keys) or size >= 2 * self.batch_size
 
     def _submit(self, batch: _Batch, writer: ThreadPoolExecutor, pending: deque[_Pending]) -> None:
         """Hand the batch to the writer; wait while an earlier batch is still being written (bounded memory)."""

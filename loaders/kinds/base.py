@@ -66,7 +66,7 @@ class BatchResult:
 Emit = Callable[[Problem], None]
 
 # What a record touches when its kind does not say: the same for every record, so batches go one at a time.
-IN_ORDER = ("*",)
+IN_ORDER = frozenset({"*"})
 
 
 class KindHandler(ABC):

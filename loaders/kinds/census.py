@@ -109,16 +109,7 @@ CREATE_PERSONS = """
 UNWIND $rows AS row
 CREATE (p:Person {key: row.key})
 SET p += row.props
-WITH p, row
-MATCH (h:Household {code: row.household})
-CREATE (p)-[:MEMBER_OF {relation: row.relation}]->(h)
-"""
-
-# The same for party members: the label is fixed text, so the rows are split rather than labelled per row.
-CREATE_PARTY_MEMBERS = """
-UNWIND $rows AS row
-CREATE (p:Person:PartyMember {key: row.key})
-SET p += row.props
+FOREACH (_ IN CASE WHEN row.party = true THEN [1] ELSE [] END | SET p:PartyMember)
 WITH p, row
 MATCH (h:Household {code: row.household})
 CREATE (p)-[:MEMBER_OF {relation: row.relation}]->(h)
@@ -390,12 +381,7 @@ class CensusHandler(KindHandler):
                     props["phoneCipher"] = sensitive.encrypt(record.phone) if record.phone else None
                 row: dict[str, Any] = {"key": record.key, "props": props, "party": record.party,
                                        "household": record.household, "relation": record.relation}
-                if person is not None:
-                    writes.persons.append(row)
-                elif record.party:
-                    writes.new_party_members.append(row)
-                else:
-                    writes.new_persons.append(row)
+                (writes.new_persons if person is None else writes.persons).append(row)
                 if status == "unchanged":
                     status = "updated"
             result.statuses.append((record.row, status))
@@ -411,7 +397,6 @@ class _Writes:
     new_households: list[dict[str, Any]] = field(default_factory=list)
     households: list[dict[str, Any]] = field(default_factory=list)
     new_persons: list[dict[str, Any]] = field(default_factory=list)
-    new_party_members: list[dict[str, Any]] = field(default_factory=list)
     persons: list[dict[str, Any]] = field(default_factory=list)
 
     def run(self, tx: ManagedTransaction) -> None:
@@ -419,7 +404,7 @@ class _Writes:
         # Units, then households, then persons: each needs the ones before.
         for query, rows in ((CREATE_UNITS, list(units.values())), (CREATE_HOUSEHOLDS, self.new_households),
                             (WRITE_HOUSEHOLDS, self.households), (CREATE_PERSONS, self.new_persons),
-                            (CREATE_PARTY_MEMBERS, self.new_party_members), (WRITE_PERSONS, self.persons)):
+                            (WRITE_PERSONS, self.persons)):
             if rows:
                 tx.run(query, rows=rows).consume()
 
