@@ -73,6 +73,10 @@ class SensitiveData:
         mac.update(f"{kind}:{value}".encode())
         return mac.hexdigest()[:40]
 
+    def person_key(self, id_hash: str) -> str:
+        """The key of the person whose ID number hashes to ``id_hash`` (every person key is made here)."""
+        return "id:" + id_hash
+
     def encrypt(self, value: str) -> str:
         nonce = self._nonces.take()
         return base64.urlsafe_b64encode(nonce + self._aead.encrypt(nonce, value.encode(), None)).decode()

@@ -244,7 +244,7 @@ class CaseHandler(KindHandler):
                 raise _Rejected(error.code, f"{name}: {error}", ids_field, mask_id_number(raw)) from None
             sensitive = self.state.sensitive
             id_hash = sensitive.hash("id", parsed.number)
-            people.append({"key": "id:" + id_hash, "role": role, "props": {
+            people.append({"key": sensitive.person_key(id_hash), "role": role, "props": {
                 "name": name, "sex": parsed.sex, "birthDate": parsed.birth_date, "idHash": id_hash,
                 "idMasked": mask_id_number(parsed.number), "idCipher": sensitive.encrypt(parsed.number),
                 "regionCodeKnown": parsed.region_known}})

@@ -223,7 +223,7 @@ class CensusHandler(KindHandler):
             except IdNumberError as error:
                 raise _Rejected(error.code, str(error), "id_number", _mask_raw_id(raw_id)) from None
             id_hash = sensitive.hash("id", parsed.number)
-            key = "id:" + id_hash
+            key = sensitive.person_key(id_hash)
             id_number = parsed.number
             masked = mask_id_number(parsed.number)
             if not parsed.region_known:

@@ -92,7 +92,7 @@ class ContactsHandler(KindHandler):
                 emit(Problem(problem.code, "rejected", str(problem), row.number, field, clean_text(row.get(field))))
                 yield Skip(row.number, "rejected")
                 continue
-            key = "id:" + self.state.sensitive.hash("id", parsed.number)
+            key = self.state.sensitive.person_key(self.state.sensitive.hash("id", parsed.number))
             masked = mask_id_number(parsed.number)
             org = None
             if clean_text(row.get("party_org")) is not None:
