@@ -61,6 +61,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE FULLTEXT INDEX case_text IF NOT EXISTS FOR (c:Case) ON EACH [c.title, c.description] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
     )),
+    Migration(9, "no rating is no value: satisfaction 'unrated' removed (it was counted as rated)", (
+        "MATCH (c:Case {satisfaction: 'unrated'}) REMOVE c.satisfaction",
+    )),
 )
 
 

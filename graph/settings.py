@@ -78,6 +78,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("GRIDGRAPH_PORT", "8000", "Port the API listens on."),
     SettingSpec("GRIDGRAPH_DEBUG", "false", "Report Cypher query count and database time in GraphQL extensions."),
     SettingSpec("GRIDGRAPH_MAX_PAGE_SIZE", "100", "Largest page a GraphQL connection returns."),
+    SettingSpec("GRIDGRAPH_HOLIDAYS_DIR", None,
+                "Folder of <year>.toml holiday schedules that override the shipped ones (working-day deadlines)."),
 )
 
 
@@ -104,6 +106,14 @@ def parse_size(text: str) -> int:
     if value and value[-1] in units:
         return int(float(value[:-1]) * units[value[-1]])
     return int(value)
+
+
+def _path(text: str | None) -> Path | None:
+    """A folder setting; relative paths are taken from the project, as GRIDGRAPH_VAR_DIR is."""
+    if text is None:
+        return None
+    path = Path(text)
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def _bool(text: str) -> bool:
@@ -145,6 +155,7 @@ class Settings:
     port: int
     debug: bool
     max_page_size: int
+    holidays_dir: Path | None = None
 
     @property
     def local(self) -> bool:
@@ -185,4 +196,5 @@ class Settings:
             port=int(_cast(merged, "GRIDGRAPH_PORT", _positive(int))),
             debug=bool(_cast(merged, "GRIDGRAPH_DEBUG", _bool)),
             max_page_size=int(_cast(merged, "GRIDGRAPH_MAX_PAGE_SIZE", _positive(int))),
+            holidays_dir=_path(_env(merged, "GRIDGRAPH_HOLIDAYS_DIR")),
         )

@@ -20,11 +20,13 @@ from api.compile.selection import current_field
 from api.context import ApiContext, CountingTransaction
 from api.errors import BadInput, IllegalCaseMove, NotFound
 from api.resolvers.common import context, new_compiler, where
-from schema.case_flow import CaseAction, IllegalMove, deadline_for, move
+from schema.calendar import working_calendar
+from schema.case_flow import CaseAction, IllegalMove, move
+from schema.deadlines import DeadlineError, deadline_for
 from schema.graphql.enums import Satisfaction
 from schema.graphql.inputs import ReportCaseInput
 from schema.graphql.nodes import Case
-from schema.vocabulary import CaseKind, CaseStatus, EscalationLevel
+from schema.vocabulary import CASE_CODE_PREFIX, CaseKind, CaseStatus, EscalationLevel
 
 Extra = Callable[[CountingTransaction, Compiler], None]
 
@@ -152,14 +154,18 @@ def report_case(info: Info, input: ReportCaseInput) -> Case:
     if reported.tzinfo is None:
         raise BadInput("reportedAt needs a time zone offset")
     kind = CaseKind(input.kind)
-    code = input.code or f"{kind.value[0].upper()}{reported:%Y%m%d}-{secrets.token_hex(3)}"
+    try:
+        deadline = deadline_for(kind, reported, working_calendar(ctx.settings.holidays_dir), input.urgency)
+    except DeadlineError as error:
+        raise BadInput(f"reportedAt: {error}") from None
+    code = input.code or f"{CASE_CODE_PREFIX[kind]}{reported:%Y%m%d}-{secrets.token_hex(3)}"
     compiler = new_compiler(ctx)
 
     def work(tx: CountingTransaction) -> Any:
         scope = compiler.scope("Grid", "g")
         params = {"grid": input.grid_code, "code": code, "kind": kind.value, "category": input.category,
                   "title": input.title, "description": input.description, "reportedAt": reported,
-                  "deadline": deadline_for(kind, reported, input.urgency), "source": input.source,
+                  "deadline": deadline, "source": input.source,
                   "persons": input.person_keys, "households": input.household_codes,
                   **({"scopePath": ctx.caller.scope_path} if scope else {})}
         if tx.run("MATCH (c:Case {code: $code}) RETURN c.code AS code", params):
