@@ -80,6 +80,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("GRIDGRAPH_MAX_PAGE_SIZE", "100", "Largest page a GraphQL connection returns."),
     SettingSpec("GRIDGRAPH_HOLIDAYS_DIR", None,
                 "Folder of <year>.toml holiday schedules that override the shipped ones (working-day deadlines)."),
+    SettingSpec("GRIDGRAPH_SCORECARD_FILE", None,
+                "TOML file of grid scorecard weights and star thresholds (default: schema/scorecard.toml)."),
+    SettingSpec("GRIDGRAPH_WEBHOOK_URL", None,
+                "URL that `gridgraph remind` POSTs new notifications to as JSON (an intranet SMS or messaging "
+                "gateway). Unset: notifications are only stored."),
 )
 
 
@@ -156,6 +161,8 @@ class Settings:
     debug: bool
     max_page_size: int
     holidays_dir: Path | None = None
+    webhook_url: str | None = None
+    scorecard_file: Path | None = None
 
     @property
     def local(self) -> bool:
@@ -197,4 +204,6 @@ class Settings:
             debug=bool(_cast(merged, "GRIDGRAPH_DEBUG", _bool)),
             max_page_size=int(_cast(merged, "GRIDGRAPH_MAX_PAGE_SIZE", _positive(int))),
             holidays_dir=_path(_env(merged, "GRIDGRAPH_HOLIDAYS_DIR")),
+            webhook_url=_env(merged, "GRIDGRAPH_WEBHOOK_URL"),
+            scorecard_file=_path(_env(merged, "GRIDGRAPH_SCORECARD_FILE")),
         )
