@@ -14,6 +14,7 @@ sheets can be ordered by kind before they are read.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -174,6 +175,21 @@ def _guarded_heads(path: Path, kind: FileKind, limits: ReadLimits, heads: FileHe
             current.append(list(record[2]))
 
 
+def _first_undecodable_line(path: Path, encoding: str) -> int | None:
+    """The first line (1-based) that does not decode, for UTF-8 and GB18030, where no character holds a newline
+    byte; ``None`` for other encodings. Only run once a decoding error is known to exist."""
+    if encoding not in ("utf-8-sig", "gb18030"):
+        return None
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
 def _dense(rows: Iterator[tuple[int, list[Cell]]], limit: int) -> list[list[Cell]]:
     """The first ``limit`` rows by Excel number (row i+1 at index i), blank rows filled in."""
     head: list[list[Cell]] = []
@@ -289,10 +305,12 @@ class SheetReader:
                             f"{number + 1:,} on were not read. Save it again as CSV from Excel or WPS.") from None
         except UnicodeDecodeError:
             named = _ENCODING_NAMES.get(self.encoding, self.encoding)
-            raise ReadError(f"{self.ref.path} row {number + 1}: has an encoding problem: the file starts in {named} "
-                            f"but row {number + 1} is not {named}, so it mixes encodings (tried "
-                            f"{', '.join(TEXT_ENCODINGS)}); rows from {number + 1:,} on were not read. Save the "
-                            "whole file again as UTF-8 CSV.") from None
+            line = _first_undecodable_line(self.ref.path, self.encoding)
+            at = f"line {line:,}" if line else "a later line"
+            raise ReadError(f"{self.ref.path}: has an encoding problem: {at} is not {named}, the encoding of the "
+                            f"file's start, so the file mixes encodings (tried {', '.join(TEXT_ENCODINGS)}). Rows "
+                            f"from {number + 1:,} on were not read. Save the whole file again as UTF-8 CSV, then "
+                            "import it again.") from None
         finally:
             raw.close()
 
