@@ -31,6 +31,7 @@ EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
 # Built-in number formats that show dates or times (ECMA-376 18.8.30).
 _DATE_FORMAT_IDS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+_XMLNS = re.compile(rb'xmlns(?::([A-Za-z_][\w.-]*))?="([^"]*)"')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
 
 
@@ -206,10 +207,11 @@ class Workbook:
             return strings
         cap, total_cap = self.limits.cell_chars, self.limits.shared_chars
         total = 0
-        names = _Names()
-        for event, elem in self._elements(self._strings_part, "its shared strings", 1):
-            if event == "end" and elem.tag == names.si:
-                text = _string_text(elem, names)
+        for block, names in self._blocks(self._strings_part, "its shared strings", "sst", "si"):
+            for item in block:
+                if item.tag != names.si:
+                    continue
+                text = _string_text(item, names)
                 if len(text) > cap:
                     raise OverCap(f"its shared string {len(strings)} holds {len(text):,} characters, more than "
                                   f"{cap:,} ({self.limits.settings[2]}); shorten it, then import again.")
@@ -218,52 +220,66 @@ class Workbook:
                 if total > total_cap:
                     raise OverCap(f"its shared strings hold more than {total_cap:,} characters "
                                   f"({self.limits.settings[3]}); split the workbook or raise the setting.")
-            elif not names.known:
-                names.learn(elem.tag)
         return strings
 
-    def _elements(self, part: str, what: str, prune: int) -> Iterator[tuple[str, Any]]:
-        """(event, element) pairs of a part as it is parsed. Elements down to depth ``prune`` lose their children
-        once those have ended, so memory holds about one chunk's worth of elements whatever the part's size."""
-        parser: Any = ET.XMLPullParser(events=("start", "end"))
-        # A text or tag with no "<" longer than this cannot be a cell within the caps: stop before holding it.
+    def _blocks(self, part: str, what: str, container: str, item: str) -> Iterator[tuple[Any, _Names]]:
+        """The items (``row`` or ``si`` elements) of a part, parsed a chunk at a time: each block is an element
+        whose children are the items complete in the bytes read so far. Memory holds one chunk and one item,
+        whatever the part's size; XML with a document type, and runs of text or markup longer than any cell
+        within the caps, are refused before they are held."""
         longest = 4 * self.limits.cell_chars + 1024
+        most_pending = 16 * CHUNK + 8 * longest  # an item not yet complete: one row or string, within the caps
+        opening = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?" + container.encode() + rb"\b([^>]*?)(/?)>")
         run = 0
-        stack: list[Any] = []
+        pending = b""
+        wrapper: tuple[bytes, bytes] | None = None
+        close = b""
         tail = b""
         try:
             with self._open(part) as stream:
-                while chunk := stream.read(CHUNK):
+                while True:
+                    chunk = stream.read(CHUNK)
                     window = tail + chunk
                     if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
                         raise WorkbookError(f"{what} declare a document type, which no workbook does; the file "
                                             "was not read.")
                     tail = chunk[-16:]
-                    pieces = chunk.split(b"<")
-                    run += len(pieces[0])
-                    if len(pieces) > 1:
-                        run = max(run, *map(len, pieces[1:-1])) if len(pieces) > 2 else run
-                        if run <= longest:
-                            run = len(pieces[-1])
-                    if run > longest:
-                        raise OverCap(f"{what} hold a value of more than {longest:,} bytes, longer than the "
-                                      f"{self.limits.cell_chars:,} characters a cell may hold "
-                                      f"({self.limits.settings[2]}); the file was not read.")
-                    parser.feed(chunk)
-                    for event, elem in parser.read_events():
-                        if event == "start":
-                            stack.append(elem)
-                        else:
-                            stack.pop()
-                        yield str(event), elem
-                    for open_element in stack[:prune]:
-                        del open_element[:]
-                    if len(stack) > prune and len(stack[prune]) > 4 * self.limits.columns + 64:
-                        raise OverCap(f"{what} hold a row or entry of more than {4 * self.limits.columns + 64:,} "
-                                      f"cells ({self.limits.settings[1]}); the file was not read.")
-                parser.close()
-                for event, elem in parser.read_events():
-                    yield str(event), elem
+                    run = _longest_run(chunk, run, longest, what, self.limits)
+                    pending += chunk
+                    if wrapper is None:
+                        found = opening.search(pending)
+                        if found is None:
+                            if not chunk or len(pending) > most_pending:
+                                return  # no container: nothing to read (an empty sheet or table)
+                            continue
+                        if found.group(3):
+                            return  # <sheetData/>
+                        head = pending[: found.end()]
+                        prefix = found.group(1) or b""
+                        declared = dict(_XMLNS.findall(head))
+                        namespace = declared.get(prefix, b"").decode()
+                        names = _Names()
+                        names.learn(f"{{{namespace}}}{container}" if namespace else container)
+                        tag = (prefix + b":" if prefix else b"") + item.encode()
+                        close = b"</" + tag + b">"
+                        decls = b" ".join(b'xmlns%s="%s"' % (b":" + p if p else b"", uri)
+                                          for p, uri in declared.items())
+                        wrapper = (b"<block " + decls + b">", b"</block>")
+                        pending = pending[found.end():]
+                    if chunk:
+                        end = pending.rfind(close)
+                        cut = end + len(close) if end >= 0 else 0
+                    else:
+                        stop = pending.find(b"</" + (prefix + b":" if prefix else b"") + container.encode())
+                        cut = stop if stop >= 0 else len(pending)
+                    if cut > 0:
+                        yield ET.fromstring(wrapper[0] + pending[:cut] + wrapper[1]), names
+                        pending = pending[cut:]
+                    if not chunk:
+                        return
+                    if len(pending) > most_pending:
+                        raise OverCap(f"{what} hold one row or string of more than {most_pending:,} bytes; the "
+                                      "file was not read.")
         except ET.ParseError as error:
             raise WorkbookError(f"{what} are not well-formed XML ({error}); open the file in Excel or WPS and save "
                                 "it again.") from None
@@ -319,15 +335,25 @@ class Workbook:
     def rows(self, sheet: SheetInfo) -> Iterator[tuple[int, list[object]]]:
         """The rows of a sheet that hold a value, as (Excel row number, cells by column index), in file order."""
         reader = _RowReader(sheet.name, self.shared_strings(), self.date_styles(), self.date1904, self.limits)
-        names = _Names()
-        for event, elem in self._elements(sheet.part, f"sheet {sheet.name!r}", 2):
-            if event == "end":
-                if elem.tag == names.row:
-                    row = reader.row(elem, names)
-                    if row is not None:
-                        yield row
-            elif not names.known:
-                names.learn(elem.tag)
+        for block, names in self._blocks(sheet.part, f"sheet {sheet.name!r}", "sheetData", "row"):
+            for row in block:
+                if row.tag == names.row:
+                    found = reader.row(row, names)
+                    if found is not None:
+                        yield found
+
+
+def _longest_run(chunk: bytes, run: int, longest: int, what: str, limits: Limits) -> int:
+    """The length of the run of bytes without ``<`` at the chunk's end; raise if any run exceeds ``longest``."""
+    pieces = chunk.split(b"<")
+    run += len(pieces[0])
+    if len(pieces) > 2:
+        run = max(run, *map(len, pieces[1:-1]))
+    if run > longest:
+        raise OverCap(f"{what} hold a value of more than {longest:,} bytes, longer than the "
+                      f"{limits.cell_chars:,} characters a cell may hold ({limits.settings[2]}); the file was not "
+                      "read.")
+    return len(pieces[-1]) if len(pieces) > 1 else run
 
 
 def _normal(path: PurePosixPath) -> PurePosixPath:
@@ -396,16 +422,14 @@ class _RowReader:
     def _where(self, column: int) -> str:
         return f"sheet {self.sheet!r} cell {column_name(column)}{self.row_number}"
 
-    def _column(self, ref: str) -> int | None:
-        letters = ref.rstrip("0123456789")
-        column = self._columns.get(letters)
-        if column is None:
-            if not (0 < len(letters) <= 3 and letters.isalpha() and letters.isascii()):
-                return None
-            column = self._columns[letters] = _column_index(letters.upper())
+    def _column(self, letters: str) -> int | None:
+        if not (0 < len(letters) <= 3 and letters.isalpha() and letters.isascii()):
+            return None
+        column = self._columns[letters] = _column_index(letters.upper())
         return column
 
     def row(self, elem: Any, names: _Names) -> tuple[int, list[object]] | None:
+        """The row's number and its cells by column index; ``None`` when it holds no value."""
         number = elem.get("r")
         self.row_number = int(number) if number and number.isdigit() else self.row_number + 1
         if self.row_number > self.limits.rows:
@@ -414,44 +438,57 @@ class _RowReader:
                           "split the sheet.")
         cells: list[object] = []
         column = -1
+        c_tag, v_tag, strings, columns, most = names.c, names.v, self.strings, self._columns, self.limits.columns
         for cell in elem:
-            if cell.tag != names.c:
+            if cell.tag != c_tag:
                 continue
             ref = cell.get("r")
-            found = self._column(ref) if ref else None
-            column = found if found is not None else column + 1
-            kind = cell.get("t", "n")
+            if ref:
+                letters = ref.rstrip("0123456789")
+                found = columns.get(letters)
+                if found is None:
+                    found = self._column(letters)
+                column = found if found is not None else column + 1
+            else:
+                column += 1
+            kind = cell.get("t")
             if kind == "inlineStr":
                 inline = cell.find(names.is_)
                 raw = _string_text(inline, names) if inline is not None else None
             else:
-                raw = cell.findtext(names.v)
+                raw = cell.findtext(v_tag)
             if not raw:
                 continue
-            if len(raw) > self.limits.cell_chars:
-                raise OverCap(f"{self._where(column)} holds {len(raw):,} characters, more than "
-                              f"{self.limits.cell_chars:,} ({self.limits.settings[2]}); shorten it, then import "
-                              "again.")
-            value = self._value(raw, kind, cell.get("s"), column)
-            if value == "":
-                continue
-            if column >= self.limits.columns:
-                raise OverCap(f"{self._where(column)} is beyond column {column_name(self.limits.columns - 1)} "
-                              f"({self.limits.columns:,} columns, {self.limits.settings[1]}); it was not read. "
+            value: object
+            if kind == "s":
+                try:
+                    value = strings[int(raw)]
+                except (ValueError, IndexError):
+                    raise WorkbookError(f"{self._where(column)} refers to shared string {raw!r}, which the workbook "
+                                        "does not have; open it in Excel or WPS and save it again.") from None
+                if not value:
+                    continue
+            else:
+                if len(raw) > self.limits.cell_chars:
+                    raise OverCap(f"{self._where(column)} holds {len(raw):,} characters, more than "
+                                  f"{self.limits.cell_chars:,} ({self.limits.settings[2]}); shorten it, then import "
+                                  "again.")
+                value = self._value(raw, kind or "n", cell.get("s"), column)
+                if value == "":
+                    continue
+            if column >= most:
+                raise OverCap(f"{self._where(column)} is beyond column {column_name(most - 1)} "
+                              f"({most:,} columns, {self.limits.settings[1]}); it was not read. "
                               "Delete the stray cells to the right of the data.")
-            if column >= len(cells):
-                cells.extend([""] * (column - len(cells) + 1))
-            cells[column] = value
+            if column == len(cells):
+                cells.append(value)
+            else:
+                if column > len(cells):
+                    cells.extend([""] * (column - len(cells) + 1))
+                cells[column] = value
         return (self.row_number, cells) if cells else None
 
     def _value(self, raw: str, kind: str, style: str | None, column: int) -> object:
-        if kind == "s":
-            try:
-                found = self.strings[int(raw)]
-            except (ValueError, IndexError):
-                raise WorkbookError(f"{self._where(column)} refers to shared string {raw!r}, which the workbook "
-                                    "does not have; open it in Excel or WPS and save it again.") from None
-            return found
         if kind in ("str", "inlineStr"):
             return raw
         if kind == "b":

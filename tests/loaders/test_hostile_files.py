@@ -38,6 +38,7 @@ def measured_load(env: dict[str, str], *args: str, timeout: float = 600) -> tupl
     result = subprocess.run([sys.executable, "-c", _MEASURED, "load", *args], env={**os.environ, **env},
                             capture_output=True, text=True, timeout=timeout, cwd=Path(__file__).parents[2])
     peak = next(int(line.split("=")[1]) for line in result.stderr.splitlines() if line.startswith("peak-rss-kb="))
+    print(f"gridgraph load {' '.join(args)}: exit {result.returncode}, peak memory {peak / 1024:.0f} MB")
     return result.returncode, result.stdout + result.stderr, peak / 1024
 
 
