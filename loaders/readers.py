@@ -26,7 +26,7 @@ from typing import IO
 
 from graph.settings import Settings
 from loaders import guarded
-from loaders.sniff import TEXT_ENCODINGS, FileKind, NotASpreadsheet, check_regular, sniff
+from loaders.sniff import TEXT_ENCODINGS, FileKind, NotASpreadsheet, check_regular, sniff, utf8_line
 from loaders.xlsx import EXCEL_ERRORS, ExcelError, Limits, OverCap, Workbook, WorkbookError
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
@@ -204,18 +204,35 @@ def _dense(rows: Iterator[tuple[int, list[Cell]]], limit: int) -> list[list[Cell
 
 # --- reading rows ----------------------------------------------------------------------------------------
 
-class _CountingReader(io.RawIOBase):
-    """Counts the bytes read so a progress bar can follow a CSV file."""
+class _MixedLine(Exception):
+    """A UTF-8 line in a file read as GB18030 (which would decode it, garbled)."""
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _CountingReader(io.RawIOBase):
+    """Counts the bytes read so a progress bar can follow a CSV file; in a GB18030 file, watches for UTF-8 lines."""
+
+    def __init__(self, raw: IO[bytes], watch_utf8: bool = False) -> None:
         self._raw = raw
         self.consumed = 0
+        self._watch = watch_utf8
+        self._lines = 0  # newlines before the current block
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         data = self._raw.read(len(buffer))
+        if self._watch:
+            if not data.isascii():
+                lines = data.split(b"\n")
+                for index in range(1, len(lines) - 1):  # the first and last may be cut by the block
+                    if not lines[index].isascii() and utf8_line(lines[index]):
+                        raise _MixedLine(self._lines + index + 1)
+            self._lines += data.count(b"\n")
         buffer[: len(data)] = data
         self.consumed += len(data)
         return len(data)
@@ -284,7 +301,7 @@ class SheetReader:
         csv.field_size_limit(caps.cell_chars)
         self.total = self.ref.path.stat().st_size
         raw = self.ref.path.open("rb")
-        self._counter = _CountingReader(raw)
+        self._counter = _CountingReader(raw, watch_utf8=self.encoding == "gb18030")
         self._handle = io.TextIOWrapper(io.BufferedReader(self._counter, 1 << 16), encoding=self.encoding,
                                         newline="")
         number = 0
@@ -303,9 +320,10 @@ class SheetReader:
                                 "Shorten the cell (or fix an unclosed quote before it), then import again.") from None
             raise ReadError(f"{self.ref.path} row {number + 1}: not readable as CSV ({error}); rows from "
                             f"{number + 1:,} on were not read. Save it again as CSV from Excel or WPS.") from None
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, _MixedLine) as error:
             named = _ENCODING_NAMES.get(self.encoding, self.encoding)
-            line = _first_undecodable_line(self.ref.path, self.encoding)
+            line = error.line if isinstance(error, _MixedLine) else _first_undecodable_line(self.ref.path,
+                                                                                            self.encoding)
             at = f"line {line:,}" if line else "a later line"
             raise ReadError(f"{self.ref.path}: has an encoding problem: {at} is not {named}, the encoding of the "
                             f"file's start, so the file mixes encodings (tried {', '.join(TEXT_ENCODINGS)}). Rows "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 import zipfile
 from dataclasses import dataclass
@@ -156,7 +157,7 @@ def _text_encoding(sample: bytes) -> str:
         return "utf-8-sig"
     # Not UTF-8. GB18030 decodes almost anything, so first make sure the sample is not UTF-8 lines mixed with others.
     lines = [line for line in sample.split(b"\n")[:-1] if max(line, default=0) >= 0x80]
-    utf8_lines = [n for n, line in enumerate(lines) if _decodes(line, "utf-8")]
+    utf8_lines = [n for n, line in enumerate(lines) if utf8_line(line)]
     if utf8_lines and len(utf8_lines) < len(lines):
         raise EncodingMixed("some of its first lines are UTF-8 and others are not")
     if _decodes(sample, "gb18030"):
@@ -170,6 +171,20 @@ class EncodingMixed(NotASpreadsheet):
     def __init__(self, why: str) -> None:
         super().__init__(f"has an encoding problem: {why} (tried {', '.join(TEXT_ENCODINGS)}). Open it in a text "
                          "editor or Excel and save it again as UTF-8 CSV, all of it in one encoding.")
+
+
+_CJK = re.compile("[\u4e00-\u9fff]")
+_TWO_BYTE = re.compile("[\u0080-\u07ff]")
+
+
+def utf8_line(line: bytes) -> bool:
+    """Whether a line is Chinese text in UTF-8: it decodes, has ideographs, and none of the characters that a GBK
+    pair such as 0xC4 0xA1 decodes to when read as UTF-8."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return _CJK.search(text) is not None and _TWO_BYTE.search(text) is None
 
 
 def _decodes(data: bytes, encoding: str) -> bool:

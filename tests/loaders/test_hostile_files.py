@@ -95,6 +95,17 @@ def test_mixed_encodings_are_an_encoding_problem_naming_the_encodings(tmp_path: 
                              r"start, so the file mixes encodings \(tried UTF-8, UTF-16, GB18030 \(GBK\)\)"):
         for _ in reader.rows():
             pass
+    gbk_first = tmp_path / "gbk_first.csv"  # GB18030 decodes UTF-8 bytes too, garbled: the line is caught anyway
+    body = "\n".join(",".join(str(v or "") for v in rows[1]) for _ in range(2000)).encode("gbk")
+    gbk_first.write_bytes(",".join(rows[0]).encode("gbk") + b"\n" + body + b"\n" + "王五,男,汉族".encode() + b"\n"
+                          + body)
+    heads = sheet_heads(gbk_first)
+    assert heads.sheets[0][0].encoding == "gb18030"
+    with SheetReader(heads.sheets[0][0]) as reader, pytest.raises(
+            ReadError, match=r"line 2,002 is not GB18030 \(GBK\), the encoding of the file's start, so the file "
+                             r"mixes encodings"):
+        for _ in reader.rows():
+            pass
 
 
 def test_fifo_device_and_folder_named_as_files_are_refused_without_waiting(tmp_path: Path) -> None:
