@@ -204,6 +204,15 @@ def _dense(rows: Iterator[tuple[int, list[Cell]]], limit: int) -> list[list[Cell
 
 # --- reading rows ----------------------------------------------------------------------------------------
 
+class _LongLine(Exception):
+    """A line longer than any row within the caps could be."""
+
+    def __init__(self, line: int, limit: int) -> None:
+        super().__init__(line)
+        self.line = line
+        self.limit = limit
+
+
 class _MixedLine(Exception):
     """A UTF-8 line in a file read as GB18030 (which would decode it, garbled)."""
 
@@ -215,24 +224,35 @@ class _MixedLine(Exception):
 class _CountingReader(io.RawIOBase):
     """Counts the bytes read so a progress bar can follow a CSV file; in a GB18030 file, watches for UTF-8 lines."""
 
-    def __init__(self, raw: IO[bytes], watch_utf8: bool = False) -> None:
+    def __init__(self, raw: IO[bytes], longest_line: int, watch_utf8: bool = False) -> None:
         self._raw = raw
         self.consumed = 0
         self._watch = watch_utf8
+        self._longest = longest_line
         self._lines = 0  # newlines before the current block
+        self._run = 0  # bytes of the line the current block starts in, before it
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         data = self._raw.read(len(buffer))
-        if self._watch:
-            if not data.isascii():
-                lines = data.split(b"\n")
-                for index in range(1, len(lines) - 1):  # the first and last may be cut by the block
-                    if not lines[index].isascii() and utf8_line(lines[index]):
-                        raise _MixedLine(self._lines + index + 1)
-            self._lines += data.count(b"\n")
+        lines = data.split(b"\n")
+        # csv holds a whole row, however many fields: a line of a million commas must not reach it.
+        if len(lines) == 1:
+            self._run += len(data)
+        else:
+            self._run = max(self._run + len(lines[0]), max(map(len, lines[1:-1]), default=0))
+        if self._run > self._longest:
+            raise _LongLine(self._lines + 1 + next((i for i in range(1, len(lines))
+                                                    if len(lines[i]) > self._longest), 0), self._longest)
+        if len(lines) > 1:
+            self._run = len(lines[-1])
+        if self._watch and not data.isascii():
+            for index in range(1, len(lines) - 1):  # the first and last may be cut by the block
+                if not lines[index].isascii() and utf8_line(lines[index]):
+                    raise _MixedLine(self._lines + index + 1)
+        self._lines += len(lines) - 1
         buffer[: len(data)] = data
         self.consumed += len(data)
         return len(data)
@@ -301,7 +321,8 @@ class SheetReader:
         csv.field_size_limit(caps.cell_chars)
         self.total = self.ref.path.stat().st_size
         raw = self.ref.path.open("rb")
-        self._counter = _CountingReader(raw, watch_utf8=self.encoding == "gb18030")
+        longest = 64 * caps.cell_chars + 64 * caps.columns  # about 2 MB with the default caps
+        self._counter = _CountingReader(raw, longest, watch_utf8=self.encoding == "gb18030")
         self._handle = io.TextIOWrapper(io.BufferedReader(self._counter, 1 << 16), encoding=self.encoding,
                                         newline="")
         number = 0
@@ -310,6 +331,10 @@ class SheetReader:
                 if number > caps.rows:
                     raise ReadError(f"{self.ref.path}: has more than {caps.rows:,} rows ({caps.settings[0]}); rows "
                                     f"from {number:,} on were not read. Split the file.")
+                if len(row) > caps.columns and any(row[caps.columns:]):
+                    raise ReadError(f"{self.ref.path} row {number}: has a value beyond column {caps.columns:,} "
+                                    f"({caps.settings[1]}); rows from {number:,} on were not read. Delete the stray "
+                                    "values to the right of the data.")
                 cells: list[Cell] = list(row) if EXCEL_ERRORS.isdisjoint(row) else [
                     ExcelError(c) if c in EXCEL_ERRORS else c for c in row]
                 yield number, cells
@@ -320,6 +345,11 @@ class SheetReader:
                                 "Shorten the cell (or fix an unclosed quote before it), then import again.") from None
             raise ReadError(f"{self.ref.path} row {number + 1}: not readable as CSV ({error}); rows from "
                             f"{number + 1:,} on were not read. Save it again as CSV from Excel or WPS.") from None
+        except _LongLine as error:
+            raise ReadError(f"{self.ref.path}: line {error.line:,} is longer than {error.limit:,} bytes, more than a "
+                            f"row within the caps can be ({caps.settings[1]}, {caps.settings[2]}); rows from "
+                            f"{number + 1:,} on were not read. Check the file is CSV, and remove the stray "
+                            "values.") from None
         except (UnicodeDecodeError, _MixedLine) as error:
             named = _ENCODING_NAMES.get(self.encoding, self.encoding)
             line = error.line if isinstance(error, _MixedLine) else _first_undecodable_line(self.ref.path,

@@ -167,6 +167,20 @@ def test_csv_cell_over_the_limit_is_an_error_at_its_row(tmp_path: Path) -> None:
         assert [n for n, _ in reader.rows()] == [1, 2, 3]
 
 
+def test_csv_line_too_long_or_too_wide_is_an_error_at_its_line(tmp_path: Path) -> None:
+    commas = tmp_path / "commas.csv"
+    commas.write_bytes(b"a,b\n1,2\n" + b"," * 3_000_000 + b"\n3,4\n")
+    heads = sheet_heads(commas, rows=1)
+    with SheetReader(heads.sheets[0][0]) as reader, pytest.raises(
+            ReadError, match=r"commas.csv: line 3 is longer than 2,161,088 bytes, more than a row within the caps"):
+        assert [n for n, _ in reader.rows()] == [1, 2]
+    wide = tmp_path / "wide.csv"
+    wide.write_bytes(b"a,b\n" + b"," * 1500 + b"x\n")
+    with SheetReader(sheet_heads(wide, rows=1).sheets[0][0]) as reader, pytest.raises(
+            ReadError, match=r"wide.csv row 2: has a value beyond column 1,000 \(GRIDGRAPH_LOAD_MAX_COLUMNS\)"):
+        list(reader.rows())
+
+
 def test_excel_error_values_come_out_as_such(tmp_path: Path) -> None:
     data = ('<row r="1"><c r="A1" t="e"><f>A9/0</f><v>#DIV/0!</v></c><c r="B1" t="e"><v>#N/A</v></c>'
             '<c r="C1"><v>3</v></c></row>')
