@@ -199,6 +199,8 @@ def _dense(rows: Iterator[tuple[int, list[Cell]]], limit: int) -> list[list[Cell
         while len(head) < number - 1:
             head.append([])
         head.append([str(c) if isinstance(c, ExcelError) else c for c in cells])
+        if number >= limit:
+            break  # not one row more: a CSV row past the head is read when the file is imported
     return head
 
 
