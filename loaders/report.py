@@ -106,7 +106,7 @@ class ImportReport:
                 handle, name = tempfile.mkstemp(prefix=".gridgraph-issues-", suffix=".jsonl", dir=self.spool)
                 self._spool_file = os.fdopen(handle, "w", encoding="utf-8")
                 self._spool_path = Path(name)
-            self._spool_file.write(json.dumps(asdict(issue), ensure_ascii=False) + "\n")
+            self._spool_file.write(json.dumps(vars(issue), ensure_ascii=False) + "\n")
 
     def warn(self, code: str, message: str, file: str) -> None:
         """A warning about a file as a whole."""

@@ -14,7 +14,11 @@ from xml.sax.saxutils import escape
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/></Types>')
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'spreadsheetml.sheet.main+xml"/>{sheets}'
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'spreadsheetml.sharedStrings+xml"/></Types>')
 _ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
     'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
@@ -31,7 +35,9 @@ def raw_xlsx(path: Path, sheets: Sequence[tuple[str, str, str]], shared: Sequenc
                    for i in range(len(sheets)))
     rels += f'<Relationship Id="rIdS" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="application/vnd.'
+                            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(len(sheets)))
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES.format(sheets=overrides))
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" '
                                             f'xmlns:r="{_REL}"><sheets>{entries}</sheets></workbook>')
@@ -55,8 +61,10 @@ def inline_row(number: int, cells: Sequence[tuple[str, str]]) -> str:
 
 
 def far_cell_xlsx(path: Path) -> Path:
-    """A 2 KB workbook whose one cell sits at XFD1048576 (a dense reader allocates 16384 × 1048576 cells)."""
-    return raw_xlsx(path, [("Sheet1", "visible", inline_row(1048576, [("XFD1048576", "x")]))])
+    """A 2 KB workbook with a title in A1 and one cell at XFD1048576 (a dense reader allocates 16384 × 1048576
+    cells)."""
+    return raw_xlsx(path, [("Sheet1", "visible", inline_row(1, [("A1", "人口信息")])
+                            + inline_row(1048576, [("XFD1048576", "x")]))])
 
 
 def long_shared_string_xlsx(path: Path, length: int = 3_000_000, cells: int = 2000) -> Path:

@@ -292,6 +292,13 @@ def test_older_formats_are_read_in_a_guarded_process(load: Load, tmp_path: Path,
     report = Importer(db, replace(settings, load_reader_memory=1 << 30)).run([ods])
     assert report.unreadable == [], report.files
     assert count(db, "MATCH (g:Grid) RETURN count(g) AS n") == 4
+    # A reader that dies (here: no room even to start) ends its child process only; the file is reported.
+    starved = Importer(db, replace(settings, load_reader_memory=16 << 20)).run(
+        [ods, roster_workbook(tmp_path / "r.xlsx")])
+    [failed] = starved.unreadable
+    assert failed.error is not None and failed.error.startswith(
+        f"{ods}: could not be read within 16 MB of memory (GRIDGRAPH_LOAD_READER_MEMORY")
+    assert [s.kind for f in starved.files for s in f.sheets] == ["grids"]
 
 
 def _ods_roster(path: Path) -> Path:
