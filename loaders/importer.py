@@ -213,7 +213,8 @@ class Importer:
                 handler.finish(origin.emit)
                 self._report_progress(ref, reader)
         except ReadError as error:
-            _add_error(file_summary, str(error))
+            before = f" The data rows before it ({summary.rows:,}) were imported." if summary.rows else ""
+            _add_error(file_summary, str(error) + before)
         except (DriverError, Neo4jError):
             raise  # the database, not the file: the whole import stops
         except Exception as error:  # whatever a hostile file does to the reader, the other files go on

@@ -263,7 +263,7 @@ class _CountingReader(io.RawIOBase):
 class SheetReader:
     """Streams the rows of one sheet or CSV file as ``(Excel row number, cells)``; use as a context manager.
 
-    ``progress()`` returns (done, total) in rows for workbooks and in bytes for CSV files.
+    ``progress()`` returns (done, total) in bytes for CSV and .xlsx files (of the sheet's XML), in rows otherwise.
     """
 
     def __init__(self, ref: SheetRef, limits: ReadLimits | None = None) -> None:
@@ -293,6 +293,8 @@ class SheetReader:
     def progress(self) -> tuple[int, int]:
         if self._counter is not None:
             return self._counter.consumed, self.total
+        if self._workbook is not None:
+            return self._workbook.progress
         return self._done, self.total
 
     def _where(self) -> str:

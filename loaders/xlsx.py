@@ -107,6 +107,7 @@ class Workbook:
 
     def __init__(self, path: str, limits: Limits) -> None:
         self.limits = limits
+        self.progress = (0, 0)  # bytes of the sheet in hand parsed, and its size unpacked
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError) as error:
@@ -237,8 +238,11 @@ class Workbook:
         tail = b""
         try:
             with self._open(part) as stream:
+                size, done = self._zip.getinfo(part).file_size, 0
                 while True:
                     chunk = stream.read(CHUNK)
+                    done += len(chunk)
+                    self.progress = (done, size)
                     window = tail + chunk
                     if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
                         raise WorkbookError(f"{what} declare a document type, which no workbook does; the file "
