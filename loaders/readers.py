@@ -19,7 +19,8 @@ import csv
 import io
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -193,14 +194,15 @@ def _first_undecodable_line(path: Path, encoding: str) -> int | None:
 def _dense(rows: Iterator[tuple[int, list[Cell]]], limit: int) -> list[list[Cell]]:
     """The first ``limit`` rows by Excel number (row i+1 at index i), blank rows filled in."""
     head: list[list[Cell]] = []
-    for number, cells in rows:
-        if number > limit:
-            break
-        while len(head) < number - 1:
-            head.append([])
-        head.append([str(c) if isinstance(c, ExcelError) else c for c in cells])
-        if number >= limit:
-            break  # not one row more: a CSV row past the head is read when the file is imported
+    with closing(rows) if isinstance(rows, Generator) else nullcontext():  # the sheet's part is closed at once
+        for number, cells in rows:
+            if number > limit:
+                break
+            while len(head) < number - 1:
+                head.append([])
+            head.append([str(c) if isinstance(c, ExcelError) else c for c in cells])
+            if number >= limit:
+                break  # not one row more: a CSV row past the head is read when the file is imported
     return head
 
 

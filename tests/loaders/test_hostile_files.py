@@ -218,6 +218,8 @@ def test_hostile_files_are_each_reported_and_the_rest_is_imported(db: Database, 
     assert f"could not read {folder / 'far.xlsx'} [Sheet1]: sheet 'Sheet1' cell XFD1048576 is beyond column" in output
     assert f"could not read {folder / 'long.xlsx'} [Sheet1]: its shared strings hold a value of more than" in output
     assert f"{folder / 'long_cell.csv'} row 3: a cell holds more than 32,767 characters" in output
+    assert "Shorten the cell (or fix an unclosed quote before it), then import again. The data rows before it (1) " \
+           "were imported." in output
     assert f"could not read {mixed}: has an encoding problem" in output and "tried UTF-8, UTF-16, GB18030" in output
     assert f"could not read {folder / 'ole.xls'}: cannot be read as a workbook" in output
     assert f"could not read {folder / 'pipe.csv'}: is a named pipe (FIFO)" in output
