@@ -48,7 +48,7 @@ def load_command(paths: tuple[Path, ...], dry_run: bool, report_path: Path | Non
             progress.update(tasks[label], completed=done, total=total or None)
 
         report = Importer(database, settings, dry_run=dry_run, batch_size=batch_size, writers=writers,
-                          progress=on_progress).run(list(paths))
+                          progress=on_progress, spool=report_path.parent if report_path else None).run(list(paths))
     print_summary(report)
     if report_path is not None:
         report.write_json(report_path)
@@ -79,8 +79,8 @@ def print_summary(report: ImportReport) -> None:
                                      f"column {issue.column}" if issue.column else "") if p)
         click.echo(f"  {issue.severity} {issue.code}: {where}: {issue.message}"
                    + (f" (value {issue.value})" if issue.value else ""))
-    if len(report.issues) > SHOWN_ISSUES:
+    if report.issue_total > SHOWN_ISSUES:
         counts = ", ".join(f"{code} {n}" for code, n in report.issue_counts().most_common())
-        click.echo(f"  … {len(report.issues) - SHOWN_ISSUES} more ({counts}); use --report FILE.json for all.")
+        click.echo(f"  … {report.issue_total - SHOWN_ISSUES} more ({counts}); use --report FILE.json for all.")
     for file in report.unreadable:
         click.echo(f"Error: could not read {file.error}", err=True)

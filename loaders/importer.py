@@ -24,18 +24,19 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from neo4j.exceptions import ConstraintError
+from neo4j.exceptions import ConstraintError, DriverError, Neo4jError
 
 from graph.database import Database
 from graph.settings import Settings
 from loaders.headers import KINDS, HeaderMatch, find_header, normalise_header, visible_headers
 from loaders.kinds import handler_for
 from loaders.kinds.base import IN_ORDER, BatchResult, KindHandler, Problem, Row, Skip
-from loaders.readers import ReadError, SheetReader, SheetRef, discover, sheet_heads
-from loaders.report import ImportReport, Issue, SheetSummary
+from loaders.readers import FileHeads, ReadError, ReadLimits, SheetReader, SheetRef, discover, sheet_heads
+from loaders.report import FileSummary, ImportReport, Issue, SheetSummary
 from loaders.state import RunState
 from loaders.values import to_halfwidth
 from schema.calendar import working_calendar
+from loaders.xlsx import ExcelError, column_name
 from schema.sensitive import SensitiveData
 
 DEFAULT_BATCH_SIZE = 5000
@@ -43,6 +44,16 @@ DEFAULT_BATCH_SIZE = 5000
 # 4 34.9 s. With three, one batch is being sent or answered while two keep the server busy.
 DEFAULT_WRITERS = 3
 CONSTRAINT_RETRIES = 3
+# What each Excel error value means and what to do about it, for the clerk who sees it reported.
+EXCEL_ERROR_HELP = {
+    "#REF!": "a formula refers to cells that were deleted",
+    "#N/A": "a lookup (such as VLOOKUP) found no match",
+    "#DIV/0!": "a formula divides by zero or by an empty cell",
+    "#VALUE!": "a formula was given text where it needs a number",
+    "#NAME?": "a formula uses a function or name Excel does not know",
+    "#NUM!": "a formula gave an impossible number",
+    "#NULL!": "a formula names two ranges that do not meet",
+}
 _FOOTER = re.compile(r"^(填表人|填报人|填表日期|填报日期|制表人|制表日期|制表|审核人|审核|负责人|统计人|"
                      r"填表单位|合计|总计|说明|注[:：]|备注[:：])")
 
@@ -64,7 +75,8 @@ class Importer:
 
     def __init__(self, db: Database, settings: Settings, *, dry_run: bool = False,
                  batch_size: int = DEFAULT_BATCH_SIZE, writers: int = DEFAULT_WRITERS,
-                 progress: ProgressHook | None = None) -> None:
+                 progress: ProgressHook | None = None, spool: Path | None = None) -> None:
+        """``spool``: a folder where every issue is written as it is found (for a full ``--report``)."""
         self.db = db
         self.dry_run = dry_run
         self.batch_size = batch_size
@@ -73,10 +85,19 @@ class Importer:
         self.sensitive = SensitiveData.from_settings(settings)
         self.calendar = working_calendar(settings.holidays_dir)
         self.report = ImportReport(dry_run=dry_run)
+        self.report = ImportReport(dry_run=dry_run, spool=spool)
+        self.limits = ReadLimits.from_settings(settings)
         self._writing: dict[str, Future[BatchResult]] = {}  # key → the last batch submitted that touches it
 
     def run(self, paths: list[Path]) -> ImportReport:
         """Import every readable sheet of ``paths``; unreadable inputs are recorded in the report."""
+        try:
+            return self._run(paths)
+        except BaseException:
+            self.report.close()  # the spool file of a run that did not finish
+            raise
+
+    def _run(self, paths: list[Path]) -> ImportReport:
         started = time.perf_counter()
         plan = self._plan(paths)
         state = RunState.load(self.db, self.sensitive, self.calendar)
@@ -105,17 +126,42 @@ class Importer:
                 continue
             summary = self.report.file(str(found))
             try:
-                for ref, head in sheet_heads(found):
-                    item = self._recognise(ref, head, summary.sheets)
-                    if item is not None:
-                        planned.append(item)
+                heads = sheet_heads(found, self.limits)
             except ReadError as error:
                 summary.error = str(error)
-            except (OSError, UnicodeDecodeError) as error:
-                summary.error = f"{found}: cannot be read ({error})."
+                continue
+            except Exception as error:  # whatever a hostile file does to a reader, the other files go on
+                summary.error = f"{found}: cannot be read ({type(error).__name__}: {error})."
+                continue
+            self._file_warnings(found, heads, summary)
+            for ref, head in heads.sheets:
+                item = self._recognise(ref, head, summary.sheets)
+                if item is not None:
+                    planned.append(item)
         order = {kind.name: index for index, kind in enumerate(KINDS)}
         planned.sort(key=lambda p: order[p.header.kind.name])
         return planned
+
+    def _file_warnings(self, path: Path, heads: FileHeads, summary: FileSummary) -> None:
+        """What a clerk should know about a file as a whole: sheets over a cap, hidden sheets, nothing to read."""
+        name = str(path)
+        for code, message in heads.warnings:
+            self.report.warn(code, message, name)
+        for sheet, message in heads.over:
+            _add_error(summary, f"{path} [{sheet}]: {message}")
+        has_data = any(str(c).strip() for _, head in heads.sheets for row in head for c in row)
+        hidden = ", ".join(repr(h) for h in heads.hidden)
+        if not has_data and not heads.over:
+            if heads.hidden:
+                self.report.warn("sheets_hidden", f"nothing was imported: the visible sheets are empty and the "
+                                 f"sheet(s) {hidden} are hidden, so they were not read. Unhide them in Excel or WPS "
+                                 "(right-click a sheet tab, Unhide) and import again.", name)
+            else:
+                self.report.warn("file_empty", "nothing was imported: the file is empty (no sheet holds a value). "
+                                 "Check that the right file was saved.", name)
+        elif heads.hidden:
+            self.report.warn("sheets_hidden", f"the hidden sheet(s) {hidden} were not read; unhide them in Excel "
+                             "or WPS if they hold data to import.", name)
 
     def _recognise(self, ref: SheetRef, head: list[list[object]], sheets: list[SheetSummary]) -> PlannedSheet | None:
         if not any(str(c).strip() for row in head for c in row):
@@ -157,7 +203,7 @@ class Importer:
         origin = _Origin(summary, self._emitter(ref, header, summary))
         handler: KindHandler = handler_for(header.kind.name, state, state.source_index(_label(ref), ref.sheet))
         try:
-            with SheetReader(ref) as reader:
+            with SheetReader(ref, self.limits) as reader:
                 for record in handler.records(self._data_rows(reader, header, summary), origin.emit):
                     if isinstance(record, Skip):
                         summary.count(record.status)
@@ -170,7 +216,13 @@ class Importer:
                 handler.finish(origin.emit)
                 self._report_progress(ref, reader)
         except ReadError as error:
-            file_summary.error = str(error)
+            before = f" The data rows before it ({summary.rows:,}) were imported." if summary.rows else ""
+            _add_error(file_summary, str(error) + before)
+        except (DriverError, Neo4jError):
+            raise  # the database, not the file: the whole import stops
+        except Exception as error:  # whatever a hostile file does to the reader, the other files go on
+            _add_error(file_summary, f"{ref.path}" + (f" [{ref.sheet}]" if ref.sheet else "")
+                       + f": reading stopped ({type(error).__name__}: {error}); the rows before were imported.")
 
     def _report_progress(self, ref: SheetRef, reader: SheetReader) -> None:
         if self.progress is not None:
@@ -256,7 +308,30 @@ class Importer:
                     and tuple(normalise_header(c) for c in cells[:width]) == header.headers):
                 continue  # the header repeated (sheets pasted together)
             summary.rows += 1
-            yield Row(number, {f: cells[i] for f, i in columns.items() if i < len(cells)})
+            values = {f: cells[i] for f, i in columns.items() if i < len(cells)}
+            if any(isinstance(v, ExcelError) for v in values.values()):
+                self._excel_errors(reader.ref, number, values, header, summary)
+            yield Row(number, values)
+
+    def _excel_errors(self, ref: SheetRef, number: int, values: dict[str, object], header: HeaderMatch,
+                      summary: SheetSummary) -> None:
+        """Report each Excel error value (``#REF!`` …) of a row, and read the cell as empty."""
+        for field_name, value in values.items():
+            if not isinstance(value, ExcelError):
+                continue
+            index = header.columns[field_name]
+            cell = f"{column_name(index)}{number}" if ref.sheet is not None else f"column {index + 1}"
+            meaning = EXCEL_ERROR_HELP.get(str(value), "a formula failed")
+            self.report.add(Issue(
+                "excel_error", "warning",
+                f"cell {cell} holds the Excel error {value} ({meaning}), so it was read as empty. Fix the formula "
+                "or type the value in Excel or WPS, then import again.",
+                _label(ref), ref.sheet, number, header.headers[index], str(value)), summary)
+            values[field_name] = ""
+
+
+def _add_error(summary: FileSummary, message: str) -> None:
+    summary.error = message if summary.error is None else f"{summary.error}\n{message}"
 
 
 @dataclass(frozen=True)
