@@ -28,13 +28,13 @@ from neo4j.exceptions import ConstraintError
 
 from graph.database import Database
 from graph.settings import Settings
-from loaders.headers import KINDS, HeaderMatch, find_header, normalise_header, visible_headers
+from loaders.headers import KINDS, HeaderMatch, closest_kind, find_header, normalise_header, visible_headers
 from loaders.kinds import handler_for
 from loaders.kinds.base import IN_ORDER, BatchResult, KindHandler, Problem, Row, Skip
 from loaders.readers import ReadError, SheetReader, SheetRef, discover, sheet_heads
 from loaders.report import ImportReport, Issue, SheetSummary
 from loaders.state import RunState
-from loaders.values import to_halfwidth
+from loaders.values import clean_text, to_halfwidth
 from schema.sensitive import SensitiveData
 
 DEFAULT_BATCH_SIZE = 5000
@@ -122,17 +122,21 @@ class Importer:
         if header is None:
             seen = visible_headers(head)
             sheets.append(SheetSummary(_label(ref), ref.sheet, None))
+            closest = closest_kind(head)
+            near = (f" It came closest to a {closest.kind.label} sheet, which lacks "
+                    f"{'、'.join(closest.missing) or 'enough of its headers'}." if closest else "")
             self.report.add(Issue(
                 "sheet_unrecognised", "rejected",
-                "the sheet matches no known kind (人口信息, 网格, 单元, 党组织, 党员联系户, 矛盾纠纷台账, 12345工单, "
-                f"微心愿), so it was not imported. Headers found: {', '.join(seen) or 'none'}. Rename the headers "
-                "to the ones the README lists.", _label(ref), ref.sheet))
+                f"the sheet matches no known kind ({', '.join(k.label for k in KINDS)}), so it was not imported."
+                f"{near} Headers found: {', '.join(seen) or 'none'}. Rename the headers to the ones the README "
+                "lists, or map them in a mapping file (--mapping).", _label(ref), ref.sheet))
             return None
-        missing = header.kind.required - header.columns.keys()
+        # Without a grid column, the village may come from the sheet's or the file's name: checked when read.
+        missing = [f for f in header.kind.missing(set(header.columns)) if f != "grid"]
         if missing:
             summary = SheetSummary(_label(ref), ref.sheet, header.kind.name, header.row_index + 1)
             sheets.append(summary)
-            names = ", ".join(header.kind.column(f).header for f in sorted(missing))
+            names = ", ".join(header.kind.column(f).header for f in missing)
             self.report.add(Issue(
                 "columns_missing", "rejected",
                 f"a {header.kind.label} sheet needs the column(s) {names}; add them and import again.",
@@ -153,7 +157,16 @@ class Importer:
                                   f"column(s) not used by a {header.kind.label} sheet: {', '.join(header.ignored)}.",
                                   _label(ref), ref.sheet, header.row_index + 1), summary)
         origin = _Origin(summary, self._emitter(ref, header, summary))
-        handler: KindHandler = handler_for(header.kind.name, state, state.source_index(_label(ref), ref.sheet))
+        village = state.grids.village_in(ref.sheet) or state.grids.village_in(ref.path.stem)
+        if "grid" in header.kind.missing(set(header.columns)) and village is None:
+            self.report.add(Issue(
+                "columns_missing", "rejected",
+                f"a {header.kind.label} sheet needs a 所属网格 or 所属村 column, or a sheet or file name that names "
+                "the village (e.g. 东村人口信息); add one and import again.", _label(ref), ref.sheet,
+                header.row_index + 1))
+            return
+        handler: KindHandler = handler_for(header.kind.name, state, state.source_index(_label(ref), ref.sheet),
+                                           village)
         try:
             with SheetReader(ref) as reader:
                 for record in handler.records(self._data_rows(reader, header, summary), origin.emit):
@@ -236,6 +249,7 @@ class Importer:
 
     def _data_rows(self, reader: SheetReader, header: HeaderMatch, summary: SheetSummary) -> Iterator[Row]:
         columns = header.columns
+        extra = header.extra
         # A repeated header has its first header's first character in that column: a cheap test before the
         # full comparison (normalising every cell of every row costs more than validating the row).
         probe = min(columns.values())
@@ -254,7 +268,11 @@ class Importer:
                     and tuple(normalise_header(c) for c in cells[:width]) == header.headers):
                 continue  # the header repeated (sheets pasted together)
             summary.rows += 1
-            yield Row(number, {f: cells[i] for f, i in columns.items() if i < len(cells)})
+            values = {f: cells[i] for f, i in columns.items() if i < len(cells)}
+            for name, more in extra.items():  # a field over several columns (联系户1, 联系户2 …): joined
+                parts = [clean_text(values.get(name)), *(clean_text(cells[i]) for i in more if i < len(cells))]
+                values[name] = "、".join(p for p in parts if p)
+            yield Row(number, values)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-Severity = Literal["rejected", "warning"]
+# A note says how a sheet was read (once per sheet); it is neither a rejection nor a warning.
+Severity = Literal["rejected", "warning", "note"]
 RowStatus = Literal["created", "updated", "unchanged", "rejected"]
 
 

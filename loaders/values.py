@@ -214,11 +214,14 @@ def parse_sex(raw: Cell) -> str | None:
 
 
 def household_number(raw: Cell) -> str | None:
-    """户号 as a key: half-width, no spaces; a number loses leading zeros (Excel drops them anyway)."""
-    text = clean_code(raw)
-    if text is None:
-        return None
-    return str(int(text)) if text.isdigit() else text
+    """户号 as written: half-width, no spaces, zero padding kept (``0058`` stays ``0058``); never through a number."""
+    return clean_code(raw)
+
+
+def household_key(number: str) -> str:
+    """The part of a household's key that 户号 gives: without zero padding, so ``0058`` in the census and ``58`` in
+    a contact sheet (where Excel dropped the zeros) are the same household."""
+    return (number.lstrip("0") or "0") if number.isdigit() else number
 
 
 _RANGE = re.compile(r"^(\d+)\s*(?:-|~|～|至|到|—)\s*(\d+)$")

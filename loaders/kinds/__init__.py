@@ -23,6 +23,6 @@ HANDLERS: dict[str, type[KindHandler]] = {
 }
 
 
-def handler_for(kind: str, state: RunState, source: int) -> KindHandler:
-    """The handler that imports sheets of ``kind``."""
-    return HANDLERS[kind](state, source)
+def handler_for(kind: str, state: RunState, source: int, sheet_village: str | None = None) -> KindHandler:
+    """The handler that imports sheets of ``kind`` (``sheet_village``: the village the sheet's name names)."""
+    return HANDLERS[kind](state, source, sheet_village)

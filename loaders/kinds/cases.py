@@ -25,7 +25,7 @@ from neo4j import ManagedTransaction
 
 from loaders.headers import DISPUTES, HOTLINE, WISHES, SheetKind
 from loaders.idnumber import IdNumberError, parse_id_number
-from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Row, Skip, changed, native
+from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Rejected, Row, Skip, changed, native
 from loaders.kinds.staff import staff_key
 from loaders.report import RowStatus
 from loaders.state import GridInfo
@@ -180,10 +180,7 @@ class CaseHandler(KindHandler):
                 yield Skip(row.number, "rejected")
 
     def _record(self, row: Row, emit: Emit) -> CaseRecord:
-        try:
-            grid = self.state.grids.resolve(row.get("grid"))
-        except ValueProblem as problem:
-            raise _Rejected(problem.code, str(problem), "grid", clean_text(row.get("grid"))) from None
+        grid = self.grid_of(row)
         reported = self._time(row, "reported", emit)
         if reported is None:
             emit(Problem("case_date_missing", "warning", "the date the case was registered is empty or unreadable; "
@@ -358,8 +355,4 @@ class WishesHandler(CaseHandler):
                 for name in split_names(row.get("claimer"))]
 
 
-class _Rejected(ValueProblem):
-    def __init__(self, code: str, message: str, field: str, value: str | None = None) -> None:
-        super().__init__(code, message)
-        self.field = field
-        self.value = value
+_Rejected = Rejected

@@ -20,7 +20,7 @@ from neo4j import ManagedTransaction
 
 from loaders.headers import CONTACTS
 from loaders.idnumber import IdNumberError, parse_id_number
-from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Row, Skip, native
+from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Rejected, Row, Skip, native
 from loaders.report import RowStatus
 from loaders.values import ValueProblem, clean_name, clean_text, household_numbers, parse_date
 from schema.sensitive import mask_id_number
@@ -80,19 +80,23 @@ class ContactsHandler(KindHandler):
             name = clean_name(row.get("member_name"))
             try:
                 parsed = parse_id_number(row.get("member_id"))
-                grid = self.state.grids.resolve(row.get("grid"))
                 numbers = household_numbers(row.get("households"))
+                key = self.state.sensitive.person_key(self.state.sensitive.hash("id", parsed.number))
+                village = self._village(row, key)
             except IdNumberError as error:
                 emit(Problem(error.code, "rejected", f"党员身份证号: {error}", row.number, "member_id",
                              mask_id_number(clean_text(row.get("member_id")) or "")))
                 yield Skip(row.number, "rejected")
                 continue
-            except ValueProblem as problem:
-                field = "grid" if problem.code.startswith("grid") else "households"
-                emit(Problem(problem.code, "rejected", str(problem), row.number, field, clean_text(row.get(field))))
+            except Rejected as problem:
+                emit(Problem(problem.code, "rejected", str(problem), row.number, problem.field, problem.value))
                 yield Skip(row.number, "rejected")
                 continue
-            key = self.state.sensitive.person_key(self.state.sensitive.hash("id", parsed.number))
+            except ValueProblem as problem:
+                emit(Problem(problem.code, "rejected", str(problem), row.number, "households",
+                             clean_text(row.get("households"))))
+                yield Skip(row.number, "rejected")
+                continue
             masked = mask_id_number(parsed.number)
             org = None
             if clean_text(row.get("party_org")) is not None:
@@ -115,7 +119,6 @@ class ContactsHandler(KindHandler):
                 emit(Problem("contact_member_exempt_age", "warning", f"{name or masked} is {age}; members aged "
                              f"{CONTACT_EXEMPT_AGE}+ are normally exempt from contacting households.", row.number,
                              "member_id", masked))
-            village = self.state.grids.village_code(grid)
             households = [f"{village}-{n}" for n in numbers]
             load[key] += len(households)
             if load[key] > CONTACT_LIMIT and key not in warned:
@@ -126,6 +129,20 @@ class ContactsHandler(KindHandler):
             known = [h for h in households if h in self.state.households]
             yield ContactRecord(row.number, key, masked, org, households, since,
                                 None if seen is None else seen.party, known)
+
+    def _village(self, row: Row, member: str) -> str:
+        """The village of a row's households: its grid or village column, the sheet's or file's name, else the
+        village the member lives in (from this run's census)."""
+        if clean_text(row.get("grid")) is not None:
+            return self.state.grids.village_code(self.grid_of(row))
+        village = self.village_of(row)
+        if village is None:
+            household = self.state.party_households.get(member)
+            if household is not None:
+                return household.rsplit("-", 1)[0]
+            raise Rejected("grid_missing", "the row names no grid or village, and the member's household is not "
+                           "in this import's census: write 所属网格 or 所属村, or import the census with it.", "grid")
+        return village
 
     def touches(self, record: ContactRecord) -> tuple[str, ...]:
         # The member's rows replace their organisation and set dates on their contacts: in the sheet's order.

@@ -15,7 +15,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from loaders.headers import UNITS
-from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Row, Skip, changed, native
+from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Rejected, Row, Skip, changed, native
 from loaders.kinds.staff import MERGE_STAFF, staff_person
 from loaders.report import RowStatus
 from loaders.values import ValueProblem, clean_code, clean_name, clean_text, household_numbers, split_names
@@ -89,11 +89,15 @@ class UnitsHandler(KindHandler):
                 yield Skip(row.number, "rejected")
                 continue
             try:
-                grid = self.state.grids.resolve(row.get("grid"))
+                grid = self.grid_of(row)
                 numbers = household_numbers(row.get("households"))
+            except Rejected as problem:
+                emit(Problem(problem.code, "rejected", str(problem), row.number, problem.field, problem.value))
+                yield Skip(row.number, "rejected")
+                continue
             except ValueProblem as problem:
-                field = "households" if problem.code.startswith("household") else "grid"
-                emit(Problem(problem.code, "rejected", str(problem), row.number, field, clean_text(row.get(field))))
+                emit(Problem(problem.code, "rejected", str(problem), row.number, "households",
+                             clean_text(row.get("households"))))
                 yield Skip(row.number, "rejected")
                 continue
             village = self.state.grids.village_code(grid)
