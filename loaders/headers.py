@@ -47,6 +47,7 @@ class SheetKind:
     signature: frozenset[str]
     required: frozenset[str]
     alternatives: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    title_words: tuple[str, ...] = ()  # words of a sheet's, file's or title row's name that are evidence too
 
     def column(self, field: str) -> Column:
         return next(c for c in self.columns if c.field == field)
@@ -86,6 +87,7 @@ CENSUS = SheetKind(
         _c("ethnicity", "民族", "族别"),
         _c("id_number", *_ID_WORDS),
         _c("birth_date", "出生日期", "出生年月", "出生年月日", "生日"),
+        _c("head_name", "户主姓名", "户主"),
         _c("relation", "与户主关系", "与户主的关系", "家庭关系", "关系", "户内关系", "成员关系", "家庭成员关系",
            "与户主关系户主填本人"),
         _c("address", "现住址", "住址", "家庭住址", "现居住地址", "居住地址", "现居住地", "居住地", "现住地址",
@@ -103,6 +105,7 @@ CENSUS = SheetKind(
     signature=frozenset({"name", "id_number", "household"}),
     required=frozenset({"name", "household", "grid"}),
     alternatives={"grid": frozenset({"village"})},
+    title_words=("人口", "户籍", "居民信息", "采集表", "普查", "户口", "家庭成员"),
 )
 
 GRIDS = SheetKind(
@@ -130,6 +133,7 @@ GRIDS = SheetKind(
     signature=frozenset({"name"}),
     required=frozenset({"code", "name"}),
     alternatives={"code": frozenset({"village"})},
+    title_words=("网格信息", "网格划分", "网格员", "网格长", "花名册", "网格设置"),
 )
 
 UNITS = SheetKind(
@@ -148,6 +152,7 @@ UNITS = SheetKind(
     signature=frozenset({"name", "households"}),
     required=frozenset({"name", "grid", "households"}),
     alternatives={"grid": frozenset({"village"})},
+    title_words=("单元",),
 )
 
 PARTY_ORGS = SheetKind(
@@ -165,6 +170,7 @@ PARTY_ORGS = SheetKind(
     ),
     signature=frozenset({"name"}),
     required=frozenset({"code", "name"}),
+    title_words=("党组织", "支部设置", "党委"),
 )
 
 CONTACTS = SheetKind(
@@ -186,6 +192,7 @@ CONTACTS = SheetKind(
     ),
     signature=frozenset({"member_name", "households"}),
     required=frozenset({"member_name", "member_id", "households"}),
+    title_words=("联系户", "联户", "结对", "包户", "联系群众"),
 )
 
 DISPUTES = SheetKind(
@@ -212,6 +219,7 @@ DISPUTES = SheetKind(
     signature=frozenset({"parties", "category"}),
     required=frozenset({"grid", "parties"}),
     alternatives={"grid": frozenset({"village"})},
+    title_words=("矛盾", "纠纷", "调解"),
 )
 
 HOTLINE = SheetKind(
@@ -235,6 +243,7 @@ HOTLINE = SheetKind(
     signature=frozenset({"code", "description"}),
     required=frozenset({"code", "grid"}),
     alternatives={"grid": frozenset({"village"})},
+    title_words=("12345", "工单", "热线"),
 )
 
 WISHES = SheetKind(
@@ -259,6 +268,7 @@ WISHES = SheetKind(
     signature=frozenset({"person", "description"}),
     required=frozenset({"grid", "person", "description"}),
     alternatives={"grid": frozenset({"village"})},
+    title_words=("心愿",),
 )
 
 # The order sheets are imported in: what a sheet refers to is loaded before it.
@@ -374,19 +384,25 @@ def _weight(kind: SheetKind, cells: Sequence[object], mapped: Mapping[str, int])
 
 
 def find_header(rows: Sequence[Sequence[object]], kinds: Sequence[SheetKind] = KINDS,
-                overrides: Mapping[str, str] | None = None) -> HeaderMatch | None:
+                overrides: Mapping[str, str] | None = None, title: str = "") -> HeaderMatch | None:
     """The first row that carries a kind's signature headers, and the kind with the most evidence there.
 
-    ``kinds`` narrows the choice (a mapping file that names the sheet's kind passes one)."""
+    ``title`` (the sheet's and file's names) and the rows above the header (a title row) are evidence too:
+    ``姓名, 身份证号, 户号`` is a contact sheet under ``党员联系户登记表``. ``kinds`` narrows the choice (a
+    mapping file that names the sheet's kind passes one)."""
     for index, cells in enumerate(rows):
+        above = title + "".join(str(c) for row in rows[:index] for c in row if c)
         best: HeaderMatch | None = None
         for kind in kinds:
             mapped, ignored, extra = match_kind(kind, cells, overrides)
-            if not kind.signature <= mapped.keys():
+            forced = len(kinds) == 1 and len(mapped) >= 2  # the mapping file says the kind
+            if not kind.signature <= mapped.keys() and not forced:
                 continue
-            if len(mapped) < 2 and len(kinds) > 1:
+            if len(mapped) < 2:
                 continue  # one header is no evidence of a kind
             weight = _weight(kind, cells, mapped)
+            if any(word in above for word in kind.title_words):
+                weight += 1.5
             if best is None or weight > best.evidence:
                 headers = tuple(normalise_header(c) for c in cells)
                 best = HeaderMatch(kind, index, mapped, headers, tuple(ignored),

@@ -31,6 +31,8 @@ from graph.settings import Settings
 from loaders.headers import KINDS, HeaderMatch, closest_kind, find_header, normalise_header, visible_headers
 from loaders.kinds import handler_for
 from loaders.kinds.base import IN_ORDER, BatchResult, KindHandler, Problem, Row, Skip
+from loaders.linking import link_named_persons
+from loaders.mapping import ClerkMapping
 from loaders.readers import ReadError, SheetReader, SheetRef, discover, sheet_heads
 from loaders.report import ImportReport, Issue, SheetSummary
 from loaders.state import RunState
@@ -63,8 +65,9 @@ class Importer:
 
     def __init__(self, db: Database, settings: Settings, *, dry_run: bool = False,
                  batch_size: int = DEFAULT_BATCH_SIZE, writers: int = DEFAULT_WRITERS,
-                 progress: ProgressHook | None = None) -> None:
+                 progress: ProgressHook | None = None, mapping: ClerkMapping | None = None) -> None:
         self.db = db
+        self.mapping = mapping or ClerkMapping()
         self.dry_run = dry_run
         self.batch_size = batch_size
         self.writers = writers
@@ -89,8 +92,24 @@ class Importer:
                 while pending:
                     self._collect(pending.popleft())
                 self.report.kind_seconds[kind] = time.perf_counter() - kind_started
+        if not self.dry_run:
+            self._link(state)
         self.report.seconds = time.perf_counter() - started
         return self.report
+
+    def _link(self, state: RunState) -> None:
+        """Persons named by role merged into census persons; the roles that stay name-only are reported."""
+        linked, unlinked = link_named_persons(self.db, state, write=True)
+        self.report.linked_persons = linked
+        for group in unlinked:
+            file, sheet = state.sources[group.source]
+            more = f" and {len(group.names) - 10} more" if len(group.names) > 10 else ""
+            shown = "、".join(group.names[:10]) + more
+            self.report.add(Issue(
+                "role_not_linked", "note",
+                f"{len(group.names)} {group.role}(s) named without an ID number match no single census person of "
+                f"their village by phone or name, and are kept by name: {shown}. Add their ID numbers (e.g. a "
+                "网格长身份证号 or 调解人身份证号 column) to link them.", file, sheet, group.row or None))
 
     # --- planning ---------------------------------------------------------------------------------------
 
@@ -118,7 +137,9 @@ class Importer:
     def _recognise(self, ref: SheetRef, head: list[list[object]], sheets: list[SheetSummary]) -> PlannedSheet | None:
         if not any(str(c).strip() for row in head for c in row):
             return None  # an empty sheet (Sheet2, Sheet3 …) is not worth a line
-        header = find_header(head)
+        rule = self.mapping.rule_for(ref.path, ref.sheet)
+        kinds = (rule.kind,) if rule is not None and rule.kind is not None else KINDS
+        header = find_header(head, kinds, self.mapping.overrides(rule), title=f"{ref.sheet or ''} {ref.path.stem}")
         if header is None:
             seen = visible_headers(head)
             sheets.append(SheetSummary(_label(ref), ref.sheet, None))
@@ -150,13 +171,18 @@ class Importer:
                       pending: deque[_Pending]) -> None:
         ref, header = item.ref, item.header
         file_summary = self.report.file(str(ref.path))
-        summary = SheetSummary(_label(ref), ref.sheet, header.kind.name, header.row_index + 1)
+        summary = SheetSummary(_label(ref), ref.sheet, header.kind.name, header.row_index + 1,
+                               evidence=round(header.evidence, 2),
+                               columns={header.headers[i]: f for f, i in header.columns.items()}
+                               | {header.headers[i]: f for f, more in header.extra.items() for i in more},
+                               unmapped=list(header.ignored))
         file_summary.sheets.append(summary)
         if header.ignored:
             self.report.add(Issue("columns_ignored", "warning",
                                   f"column(s) not used by a {header.kind.label} sheet: {', '.join(header.ignored)}.",
                                   _label(ref), ref.sheet, header.row_index + 1), summary)
-        origin = _Origin(summary, self._emitter(ref, header, summary))
+        unknown: dict[tuple[str, str], list[Problem]] = {}
+        origin = _Origin(summary, self._emitter(ref, header, summary, unknown))
         village = state.grids.village_in(ref.sheet) or state.grids.village_in(ref.path.stem)
         if "grid" in header.kind.missing(set(header.columns)) and village is None:
             self.report.add(Issue(
@@ -182,6 +208,7 @@ class Importer:
                 self._report_progress(ref, reader)
         except ReadError as error:
             file_summary.error = str(error)
+        self._report_unknown(ref, header, summary, unknown)
 
     def _report_progress(self, ref: SheetRef, reader: SheetReader) -> None:
         if self.progress is not None:
@@ -237,19 +264,37 @@ class Importer:
         for index, problem in result.problems:
             entry.origins[index].emit(problem)
 
-    def _emitter(self, ref: SheetRef, header: HeaderMatch, summary: SheetSummary) -> Callable[[Problem], None]:
+    def _emitter(self, ref: SheetRef, header: HeaderMatch, summary: SheetSummary,
+                 unknown: dict[tuple[str, str], list[Problem]]) -> Callable[[Problem], None]:
         columns = {field: header.headers[index] for field, index in header.columns.items()}
 
         def emit(problem: Problem) -> None:
+            if problem.code.endswith("_unknown") and problem.severity == "warning" and problem.value is not None:
+                unknown.setdefault((problem.code, problem.value), []).append(problem)  # once per value
+                return
             column = columns.get(problem.field) if problem.field else None
             self.report.add(Issue(problem.code, problem.severity, problem.message, _label(ref), ref.sheet,
                                   problem.row, column, problem.value), summary)
 
         return emit
 
+    def _report_unknown(self, ref: SheetRef, header: HeaderMatch, summary: SheetSummary,
+                        unknown: dict[tuple[str, str], list[Problem]]) -> None:
+        """A value outside the vocabulary, once per distinct value of the sheet, with its rows."""
+        columns = {field: header.headers[index] for field, index in header.columns.items()}
+        for (code, value), problems in unknown.items():
+            first = problems[0]
+            rows = tuple(p.row for p in problems if p.row is not None)
+            where = f" ({len(rows)} rows: {', '.join(map(str, rows[:10]))}{' …' if len(rows) > 10 else ''})"
+            hint = " Map it to a term in a mapping file (--mapping) if it means one."
+            self.report.add(Issue(code, "warning", first.message + where + hint, _label(ref), ref.sheet, first.row,
+                                  columns.get(first.field) if first.field else None, value, rows), summary)
+        unknown.clear()
+
     def _data_rows(self, reader: SheetReader, header: HeaderMatch, summary: SheetSummary) -> Iterator[Row]:
         columns = header.columns
         extra = header.extra
+        mapped_values = [name for name in self.mapping.values if name in columns]
         # A repeated header has its first header's first character in that column: a cheap test before the
         # full comparison (normalising every cell of every row costs more than validating the row).
         probe = min(columns.values())
@@ -269,6 +314,9 @@ class Importer:
                 continue  # the header repeated (sheets pasted together)
             summary.rows += 1
             values = {f: cells[i] for f, i in columns.items() if i < len(cells)}
+            for name in mapped_values:  # the mapping file's words for vocabulary terms
+                if name in values:
+                    values[name] = self.mapping.value(name, values[name])
             for name, more in extra.items():  # a field over several columns (联系户1, 联系户2 …): joined
                 parts = [clean_text(values.get(name)), *(clean_text(cells[i]) for i in more if i < len(cells))]
                 values[name] = "、".join(p for p in parts if p)

@@ -30,6 +30,7 @@ class Issue:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    rows: tuple[int, ...] = ()  # every row of an issue reported once for several (an unknown value, per sheet)
 
 
 @dataclass
@@ -46,6 +47,9 @@ class SheetSummary:
     unchanged: int = 0
     rejected: int = 0
     warnings: int = 0
+    evidence: float | None = None  # the weight of the headers that chose the kind
+    columns: dict[str, str] = field(default_factory=dict)  # header → field
+    unmapped: list[str] = field(default_factory=list)  # headers no field of the kind reads
 
     def count(self, status: RowStatus) -> None:
         setattr(self, status, getattr(self, status) + 1)
@@ -68,6 +72,7 @@ class ImportReport:
     issues: list[Issue] = field(default_factory=list)
     seconds: float = 0.0
     kind_seconds: dict[str, float] = field(default_factory=dict)  # reading, checking and writing each kind
+    linked_persons: int = 0  # persons named by role merged into census persons
 
     def file(self, name: str) -> FileSummary:
         for summary in self.files:
@@ -105,11 +110,13 @@ class ImportReport:
             "seconds": round(self.seconds, 3),
             "kindSeconds": {kind: round(seconds, 3) for kind, seconds in self.kind_seconds.items()},
             "totals": self.totals(),
+            "linkedPersons": self.linked_persons,
             "files": [
                 {"file": f.file, "error": f.error,
                  "sheets": [{"sheet": s.sheet, "kind": s.kind, "headerRow": s.header_row, "rows": s.rows,
                              "created": s.created, "updated": s.updated, "unchanged": s.unchanged,
-                             "rejected": s.rejected, "warnings": s.warnings} for s in f.sheets]}
+                             "rejected": s.rejected, "warnings": s.warnings, "evidence": s.evidence,
+                             "columns": s.columns, "unmapped": s.unmapped} for s in f.sheets]}
                 for f in self.files
             ],
             "issues": [asdict(issue) for issue in self.issues],

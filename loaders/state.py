@@ -286,6 +286,18 @@ def field_digest(value: object) -> int:
 
 
 @dataclass
+class NamedPerson:
+    """A person a sheet names by role without an ID number, to be linked to the census after the run."""
+
+    name: str
+    village: str
+    phone_hash: str | None
+    roles: set[str]
+    source: int
+    row: int
+
+
+@dataclass
 class RunState:
     """Shared by the sheets of one run; see the module docstring."""
 
@@ -296,13 +308,34 @@ class RunState:
     persons: dict[str, bytes] = field(default_factory=dict)
     households: dict[str, SeenHousehold] = field(default_factory=dict)
     party_households: dict[str, str] = field(default_factory=dict)  # party member key → household (this run)
+    named: dict[str, NamedPerson] = field(default_factory=dict)  # name-only persons named in this run
+    aliases: dict[str, str] = field(default_factory=dict)  # name-only key → the census person it was linked to
 
     @classmethod
     def load(cls, db: Database, sensitive: SensitiveData) -> RunState:
         orgs = NamedIndex()
         for row in db.read("MATCH (o:PartyOrg) RETURN o.code AS code, o.name AS name"):
             orgs.put(row["code"], row["name"] or row["code"])
-        return cls(sensitive, GridIndex.load(db), orgs)
+        state = cls(sensitive, GridIndex.load(db), orgs)
+        for row in db.read("MATCH (p:Person) WHERE p.aliasKeys IS NOT NULL "
+                           "UNWIND p.aliasKeys AS alias RETURN alias, p.key AS key"):
+            state.aliases[row["alias"]] = row["key"]
+        return state
+
+    def name_only(self, key: str, name: str, village: str, phone_hash: str | None, role: str, source: int,
+                  row: int) -> str:
+        """The key to write for a person known by name in a village: the census person an earlier run linked
+        the name to, or the name-only key (remembered, to be linked at the end of this run)."""
+        linked = self.aliases.get(key)
+        if linked is not None:
+            return linked
+        seen = self.named.get(key)
+        if seen is None:
+            self.named[key] = NamedPerson(name, village, phone_hash, {role}, source, row)
+        else:
+            seen.roles.add(role)
+            seen.phone_hash = seen.phone_hash or phone_hash
+        return key
 
     def source_index(self, file: str, sheet: str | None) -> int:
         if (file, sheet) not in self.sources:
