@@ -52,6 +52,10 @@ class SheetKind:
     def column(self, field: str) -> Column:
         return next(c for c in self.columns if c.field == field)
 
+    def recognised_by(self, present: set[str] | frozenset[str]) -> bool:
+        """Whether ``present`` holds the signature (a field or one of its alternatives)."""
+        return all(f in present or self.alternatives.get(f, frozenset()) & present for f in self.signature)
+
     def missing(self, present: set[str] | frozenset[str]) -> list[str]:
         """The required fields absent from ``present`` (a field counts as present when an alternative is)."""
         return sorted(f for f in self.required - present if not (self.alternatives.get(f, frozenset()) & present))
@@ -191,7 +195,8 @@ CONTACTS = SheetKind(
         _c("since", "联系时间", "结对时间", "开始联系时间", "结对日期", "联系日期"),
     ),
     signature=frozenset({"member_name", "households"}),
-    required=frozenset({"member_name", "member_id", "households"}),
+    required=frozenset({"member_name", "households"}),
+    alternatives={"households": frozenset({"head_name"})},
     title_words=("联系户", "联户", "结对", "包户", "联系群众"),
 )
 
@@ -396,7 +401,7 @@ def find_header(rows: Sequence[Sequence[object]], kinds: Sequence[SheetKind] = K
         for kind in kinds:
             mapped, ignored, extra = match_kind(kind, cells, overrides)
             forced = len(kinds) == 1 and len(mapped) >= 2  # the mapping file says the kind
-            if not kind.signature <= mapped.keys() and not forced:
+            if not kind.recognised_by(set(mapped)) and not forced:
                 continue
             if len(mapped) < 2:
                 continue  # one header is no evidence of a kind

@@ -119,7 +119,8 @@ class ImportReport:
                              "columns": s.columns, "unmapped": s.unmapped} for s in f.sheets]}
                 for f in self.files
             ],
-            "issues": [asdict(issue) for issue in self.issues],
+            # ``rows`` only on an issue that stands for several rows (an unknown value, once per sheet).
+            "issues": [{k: v for k, v in asdict(issue).items() if k != "rows" or v} for issue in self.issues],
         }
 
     def write_json(self, path: Path) -> None:

@@ -307,7 +307,10 @@ class RunState:
     sources: list[tuple[str, str | None]] = field(default_factory=list)
     persons: dict[str, bytes] = field(default_factory=dict)
     households: dict[str, SeenHousehold] = field(default_factory=dict)
-    party_households: dict[str, str] = field(default_factory=dict)  # party member key → household (this run)
+    # What this run's census says, for contact sheets that name members and households by name only.
+    party_villages: dict[str, str] = field(default_factory=dict)  # party member key → village grid code
+    party_names: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (village, name) → member keys
+    heads: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (village, head's name) → households
     named: dict[str, NamedPerson] = field(default_factory=dict)  # name-only persons named in this run
     aliases: dict[str, str] = field(default_factory=dict)  # name-only key → the census person it was linked to
 

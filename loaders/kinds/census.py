@@ -54,6 +54,7 @@ class CensusRecord:
     household: str
     relation: str | None
     grid: str
+    village: str
     household_props: dict[str, Any] | None  # set on the household's first row in this run
     unit: dict[str, str] | None
 
@@ -292,7 +293,7 @@ class CensusHandler(KindHandler):
         unit = ({"code": f"{grid.code}/{unit_name}", "name": unit_name, "gridPath": grid.path}
                 if unit_name else None)
         household_props = {"number": number, "address": address, "villageCode": village, "gridPath": grid.path}
-        return CensusRecord(row.number, key, props, id_number, phone, party, household, relation, grid.code,
+        return CensusRecord(row.number, key, props, id_number, phone, party, household, relation, grid.code, village,
                             household_props, unit)
 
     def _deduplicate(self, record: CensusRecord, emit: Emit) -> CensusRecord | Skip:
@@ -316,8 +317,12 @@ class CensusHandler(KindHandler):
                              "imported once.", record.row, "id_number", record.props.get("idMasked")))
             return Skip(record.row, "unchanged")
         state.remember_person(record.key, self.source, record.row, bool(record.party), values)
+        name = record.props["name"]
         if record.party:
-            state.party_households[record.key] = record.household
+            state.party_villages[record.key] = record.village
+            state.party_names.setdefault((record.village, name), set()).add(record.key)
+        if is_head:
+            state.heads.setdefault((record.village, name), set()).add(record.household)
         if seen_household is None:
             seen_household = state.households[record.household] = SeenHousehold(self.source, record.row)
             self._households.append(record.household)

@@ -131,3 +131,20 @@ def test_a_short_name_without_its_village_is_rejected_with_the_candidates(load: 
     assert rejected == [("grid_ambiguous", 2), ("grid_unknown", 4)]
     ambiguous = issues(report, "grid_ambiguous")[0]
     assert "张庄村/第1网格" in ambiguous.message and "李庄村/第1网格" in ambiguous.message
+
+
+def test_a_contact_sheet_by_names_only_finds_members_and_households_in_the_census(load: Load, tmp_path: Path,
+                                                                                 db: Database) -> None:
+    files = town_files(tmp_path)
+    by_names = write_workbook(tmp_path / "李庄村结对联系表.xlsx", {"Sheet1": [
+        ["序号", "党员姓名", "联系户户主"],
+        [1, "郑华", "吴刚"],
+        [2, "孙涛", "无此人"],
+        [3, "张伟", "吴刚"],  # a party member of 张庄村, not of 李庄村
+    ]})
+    report = load(*files, by_names)
+    assert [(i.code, i.row) for i in report.issues if i.severity == "rejected"] == [
+        ("household_head_unresolved", 3), ("contact_member_unresolved", 4)]
+    assert count(db, "MATCH (:PartyMember)-[c:CONTACTS]->(:Household) RETURN count(c) AS n") == 7
+    assert count(db, "MATCH (:Person {name: '郑华'})-[:CONTACTS]->(h:Household {number: '002'}) "
+                     "RETURN count(h) AS n") == 1
