@@ -168,12 +168,9 @@ PARTY_ORGS = SheetKind(
         _c("parent", "上级组织", "上级党组织", "上级组织编码", "上级党组织名称", "上级组织名称"),
         _c("grid", "所在网格", "所属网格", "网格"),
         _VILLAGE,
-        _c("secretary", "书记", "党组织书记", "支部书记", "书记姓名"),
-        _c("secretary_id", "书记身份证号", "书记身份证号码"),
-        _c("secretary_phone", "书记电话", "书记联系电话", "书记手机"),
     ),
     signature=frozenset({"name"}),
-    required=frozenset({"code", "name"}),
+    required=frozenset({"name"}),
     title_words=("党组织", "支部设置", "党委"),
 )
 
@@ -276,8 +273,28 @@ WISHES = SheetKind(
     title_words=("心愿",),
 )
 
+STAFF = SheetKind(
+    "staff", "网格员花名册",
+    (
+        _c("name", *_NAME_WORDS, "网格员姓名", "网格员", "网格长姓名"),
+        _c("id_number", *_ID_WORDS),
+        _c("phone", *_PHONE_WORDS),
+        _c("sex", "性别"),
+        _GRID,
+        _VILLAGE,
+        _TOWN,
+        _c("role", "职务", "岗位", "网格职务", "担任职务", "网格员类别", "网格员类型", "人员身份", "身份", "职责",
+           "网格角色", "角色"),
+        _c("department", "所属部门", "工作单位", "单位", "部门", "派出单位"),
+    ),
+    signature=frozenset({"name", "role"}),
+    required=frozenset({"name", "grid", "role"}),
+    alternatives={"grid": frozenset({"village"})},
+    title_words=("网格员", "花名册", "网格长", "网格力量"),
+)
+
 # The order sheets are imported in: what a sheet refers to is loaded before it.
-KINDS: tuple[SheetKind, ...] = (GRIDS, PARTY_ORGS, CENSUS, UNITS, CONTACTS, DISPUTES, HOTLINE, WISHES)
+KINDS: tuple[SheetKind, ...] = (GRIDS, PARTY_ORGS, CENSUS, STAFF, UNITS, CONTACTS, DISPUTES, HOTLINE, WISHES)
 KINDS_BY_NAME: dict[str, SheetKind] = {kind.name: kind for kind in KINDS}
 
 _SPACES = re.compile(r"\s+")

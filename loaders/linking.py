@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from graph.database import Database
 from loaders.state import NamedPerson, RunState
 
+# By the village grid's path (the households' gridPath is indexed), then its code.
 RESIDENTS = """
 UNWIND $villages AS village
-MATCH (h:Household {villageCode: village})<-[:MEMBER_OF]-(p:Person)
-RETURN village, p.key AS key, p.name AS name, p.phoneHash AS phone
+MATCH (h:Household) WHERE h.gridPath STARTS WITH village.path AND h.villageCode = village.code
+MATCH (h)<-[:MEMBER_OF]-(p:Person)
+RETURN village.code AS village, p.key AS key, p.name AS name, p.phoneHash AS phone
 """
 
 # Relationship types are fixed here (no APOC): every type a name-only person can hold.
@@ -63,7 +65,9 @@ def link_named_persons(db: Database, state: RunState, write: bool) -> tuple[int,
     named = state.named
     if not named:
         return 0, []
-    villages = sorted({person.village for person in named.values()})
+    codes = sorted({person.village for person in named.values()})
+    villages = [{"code": code, "path": state.grids.by_code[code].path if code in state.grids.by_code else f"/{code}/"}
+                for code in codes]
     by_name: dict[tuple[str, str], set[str]] = defaultdict(set)
     by_phone: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in db.read(RESIDENTS, {"villages": villages}):

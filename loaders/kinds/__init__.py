@@ -8,11 +8,13 @@ from loaders.kinds.census import CensusHandler
 from loaders.kinds.contacts import ContactsHandler
 from loaders.kinds.grids import GridsHandler
 from loaders.kinds.party_orgs import PartyOrgsHandler
+from loaders.kinds.staff_roster import StaffRosterHandler
 from loaders.kinds.units import UnitsHandler
 from loaders.state import RunState
 
 HANDLERS: dict[str, type[KindHandler]] = {
     "census": CensusHandler,
+    "staff": StaffRosterHandler,
     "grids": GridsHandler,
     "units": UnitsHandler,
     "party_orgs": PartyOrgsHandler,

@@ -148,3 +148,26 @@ def test_a_contact_sheet_by_names_only_finds_members_and_households_in_the_censu
     assert count(db, "MATCH (:PartyMember)-[c:CONTACTS]->(:Household) RETURN count(c) AS n") == 7
     assert count(db, "MATCH (:Person {name: '郑华'})-[:CONTACTS]->(h:Household {number: '002'}) "
                      "RETURN count(h) AS n") == 1
+
+
+def test_a_staff_roster_one_row_per_person_links_staff_to_census_persons(load: Load, tmp_path: Path,
+                                                                          db: Database) -> None:
+    files = town_files(tmp_path)
+    staff = write_workbook(tmp_path / "网格员花名册.xlsx", {"花名册": [
+        ["序号", "姓名", "身份证号", "联系电话", "村（社区）", "所属网格", "职务", "所属部门"],
+        [1, "李娜", id_number("370781", "19720303", "022"), None, "张庄村", "第1网格", "专职网格员", None],
+        [2, "吴刚", None, None, "李庄村", "第2网格", "兼职网格员", None],
+        [3, "马警官", None, "13900000099", "张庄村", "第2网格", "专业网格员", "派出所"],
+        [4, "孙梅", None, None, "李庄", "第1网格", "网格长", None],
+    ]})
+    report = load(*files, staff)
+    assert [i for i in report.issues if i.severity == "rejected"] == []
+    posts = {(r["name"], r["post"], r["kind"], r["census"]) for r in db.read(
+        "MATCH (p:Person)-[r:GRID_CHIEF_OF|GRID_MEMBER_OF]->(g:Grid) "
+        "WHERE p.name IN ['李娜', '吴刚', '马警官', '孙梅'] "
+        "RETURN p.name AS name, type(r) AS post, r.kind AS kind, p.idHash IS NOT NULL AS census")}
+    assert posts == {("李娜", "GRID_MEMBER_OF", "fullTime", True), ("吴刚", "GRID_MEMBER_OF", "partTime", True),
+                     ("马警官", "GRID_MEMBER_OF", "professional", False), ("孙梅", "GRID_CHIEF_OF", None, True)}
+    assert count(db, "MATCH (p:Person) WHERE p.name IN ['李娜', '吴刚', '孙梅'] RETURN count(p) AS n") == 3
+    again = load(*files, staff)
+    assert (again.totals()["created"], again.totals()["updated"]) == (0, 0)
