@@ -20,7 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, Literal
 
-Severity = Literal["rejected", "warning"]
+# A note says how a sheet was read (once per sheet); it is neither a rejection nor a warning.
+Severity = Literal["rejected", "warning", "note"]
 RowStatus = Literal["created", "updated", "unchanged", "rejected"]
 KEPT_ISSUES = 10_000  # issues kept in memory for the summary and callers; the spool file has them all
 
@@ -37,6 +38,7 @@ class Issue:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    rows: tuple[int, ...] = ()  # every row of an issue reported once for several (an unknown value, per sheet)
 
 
 @dataclass
@@ -53,6 +55,9 @@ class SheetSummary:
     unchanged: int = 0
     rejected: int = 0
     warnings: int = 0
+    evidence: float | None = None  # the weight of the headers that chose the kind
+    columns: dict[str, str] = field(default_factory=dict)  # header → field
+    unmapped: list[str] = field(default_factory=list)  # headers no field of the kind reads
 
     def count(self, status: RowStatus) -> None:
         setattr(self, status, getattr(self, status) + 1)
@@ -84,6 +89,7 @@ class ImportReport:
     _codes: Counter[str] = field(default_factory=Counter, repr=False)
     _spool_file: IO[str] | None = field(default=None, repr=False)
     _spool_path: Path | None = field(default=None, repr=False)
+    linked_persons: int = 0  # persons named by role merged into census persons
 
     def file(self, name: str) -> FileSummary:
         for summary in reversed(self.files):  # the file in hand is the last one, or near it
@@ -132,13 +138,14 @@ class ImportReport:
 
     def iter_issues(self) -> Iterator[dict[str, Any]]:
         """Every issue (from the spool file when there is one, else the kept ones), as JSON objects."""
+        # ``rows`` only on an issue that stands for several rows (an unknown value, once per sheet).
         if self._spool_file is None or self._spool_path is None:
-            yield from (asdict(issue) for issue in self.issues)
+            yield from (_shown(asdict(issue)) for issue in self.issues)
             return
         self._spool_file.flush()
         with self._spool_path.open(encoding="utf-8") as lines:
             for line in lines:
-                yield json.loads(line)
+                yield _shown(json.loads(line))
 
     def summary_json(self) -> dict[str, Any]:
         """The report without its issues: times, totals, files and sheets, and counts by code."""
@@ -148,11 +155,13 @@ class ImportReport:
             "seconds": round(self.seconds, 3),
             "kindSeconds": {kind: round(seconds, 3) for kind, seconds in self.kind_seconds.items()},
             "totals": self.totals(),
+            "linkedPersons": self.linked_persons,
             "files": [
                 {"file": f.file, "error": f.error, "warnings": f.warnings,
                  "sheets": [{"sheet": s.sheet, "kind": s.kind, "headerRow": s.header_row, "rows": s.rows,
                              "created": s.created, "updated": s.updated, "unchanged": s.unchanged,
-                             "rejected": s.rejected, "warnings": s.warnings} for s in f.sheets]}
+                             "rejected": s.rejected, "warnings": s.warnings, "evidence": s.evidence,
+                             "columns": s.columns, "unmapped": s.unmapped} for s in f.sheets]}
                 for f in self.files
             ],
             "issueCounts": dict(self._codes.most_common()),
@@ -178,3 +187,7 @@ class ImportReport:
         if self._spool_path is not None:
             self._spool_path.unlink(missing_ok=True)
             self._spool_path = None
+
+
+def _shown(issue: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in issue.items() if k != "rows" or v}
