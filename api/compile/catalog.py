@@ -63,6 +63,8 @@ PERSON_FIELDS: dict[str, Prop | Rel | Embed] = {
 }
 PERSON_FILTERS = {
     "name": Filter("{v}.name = {p}"),
+    "idNumber": Filter("{v}.idHash = {p}", identifier="id"),
+    "phone": Filter("{v}.phoneHash = {p}", identifier="phone"),
     "householdCode": Filter("EXISTS { MATCH ({v})-[:MEMBER_OF]->(fh:Household) WHERE fh.code = {p} }"),
     "tag": Filter("{p} IN {v}.tags"),
 }

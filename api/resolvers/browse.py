@@ -6,7 +6,8 @@ from strawberry.types import Info
 
 from api.auth import CAN_READ_AUDIT
 from api.compile.compiler import Compiler
-from api.resolvers.common import answer, by_key, context, listing
+from api.errors import BadInput
+from api.resolvers.common import answer, by_identifier, by_key, context, listing
 from schema.graphql.connection import Connection
 from schema.graphql.inputs import (
     AuditFilter,
@@ -69,8 +70,14 @@ def households(info: Info, first: int | None = None, after: str | None = None,
     return answer(info, listing("Household", "Household", grid_code))
 
 
-def person(info: Info, key: str) -> Person | None:
-    return answer(info, by_key("Person", "Person", key))
+def person(info: Info, key: str | None = None, id_number: str | None = None) -> Person | None:
+    """A person by key, or by the ID number on their card (hashed on the server; the lookup is audited). A person
+    outside the caller's scope, like one who does not exist, is null."""
+    if (key is None) == (id_number is None):
+        raise BadInput("give the person's key or idNumber (one of them)")
+    if key is not None:
+        return answer(info, by_key("Person", "Person", key))
+    return answer(info, by_identifier("Person", "Person", "id", id_number, "idNumber"))
 
 
 def persons(info: Info, first: int | None = None, after: str | None = None, filter: PersonFilter | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, cast
 
 from strawberry.types import Info
@@ -12,6 +13,7 @@ from api.compile.compiler import Compiler
 from api.compile.selection import Selection, current_field
 from api.compile.shape import ListShape, Shape
 from api.context import ApiContext
+from graph.audit import AuditEntry, record
 from schema.model import NODE_TYPES
 
 Build = Callable[[Compiler, Selection], tuple[str, Shape]]
@@ -22,17 +24,43 @@ def context(info: Info) -> ApiContext:
 
 
 def new_compiler(ctx: ApiContext) -> Compiler:
-    return Compiler(ctx.caller, SPECS, ctx.settings.max_page_size)
+    return Compiler(ctx.caller, SPECS, ctx.settings.max_page_size, ctx.sensitive)
 
 
 def answer(info: Info, build: Build) -> Any:
-    """Compile the field's selection with ``build``, run the ONE resulting query and shape its answer."""
+    """Compile the field's selection with ``build``, run the ONE resulting query and shape its answer.
+
+    A query that looked a person up by an ID or phone number (``compiler.lookups``) is a use of sensitive data:
+    it is recorded in the audit trail — who asked, and the keys of the persons found (a ``found`` column of the
+    query, when the build returns one), never the number — before the answer is handed out.
+    """
     ctx = context(info)
     selection = current_field(info._raw_info)
     compiler = new_compiler(ctx)
     query, shape = build(compiler, selection)
     rows = ctx.read(query, compiler.params)
+    if compiler.lookups:
+        found = [str(key) for key in (rows[0].get("found") or [])] if rows else []
+        audit_lookup(ctx, sorted(set(compiler.lookups)), selection.name, found)
     return shape.build(rows[0]["result"] if rows else None)
+
+
+def audit_lookup(ctx: ApiContext, identifiers: list[str], field: str, found: list[str]) -> None:
+    """One audit entry per kind of number looked up: ``lookup.idNumber`` or ``lookup.phone``."""
+    for identifier in identifiers:
+        entry = AuditEntry(actor=ctx.caller.name, role=ctx.caller.role.value, action=f"lookup.{identifier}",
+                           target=", ".join(found),
+                           detail=f"field={field}; found={len(found)}; scope={ctx.caller.scope or '*'}")
+        ctx.run(partial(record, ctx.db, entry))
+
+
+def found_keys(compiler: Compiler, var: str) -> str:
+    """``, <keys> AS found`` for a root field that looked persons up: the keys of the persons its connection over
+    ``var`` matched (at most a page's worth), for the audit trail; nothing when it looked nobody up."""
+    source = compiler.sources.get(var)
+    if not compiler.lookups or source is None:
+        return ""
+    return f", COLLECT {{ {source} RETURN DISTINCT {var}.key AS key ORDER BY key LIMIT 100 }} AS found"
 
 
 def where(predicates: list[str | None]) -> str:
@@ -72,6 +100,22 @@ def by_key(spec_name: str, label: str, value: str, key_label: str | None = None)
     return build
 
 
+def by_identifier(spec_name: str, label: str, kind: str, value: Any, field: str) -> Build:
+    """One person by the hash of a number they hold (``kind`` 'id' or 'phone', see :meth:`Compiler.identify`);
+    null when nobody in the caller's scope has it. The query returns the person's key as ``found`` (audited)."""
+    prop = "idHash" if kind == "id" else "phoneHash"
+
+    def build(compiler: Compiler, selection: Selection) -> tuple[str, Shape]:
+        var = compiler.var()
+        hashed = compiler.param(compiler.identify(kind, value, field))
+        proj, shape = compiler.project(spec_name, var, selection.children)
+        query = (f"MATCH ({var}:{label} {{{prop}: {hashed}}}){where([compiler.scope(spec_name, var)])} "
+                 f"WITH {var} ORDER BY {var}.key LIMIT 1 RETURN {proj} AS result, [{var}.key] AS found")
+        return query, shape
+
+    return build
+
+
 def listing(spec_name: str, label: str, grid_code: str | None = None, prop: str | None = "gridPath",
             extra: Callable[[Compiler, str], list[str]] | None = None, order: Callable[[str], str] | None = None
             ) -> Build:
@@ -85,7 +129,7 @@ def listing(spec_name: str, label: str, grid_code: str | None = None, prop: str 
             predicates += extra(compiler, var)
         expr, shape = compiler.connection(spec_name, var, f"MATCH ({var}:{label})", predicates, selection,
                                           order(var) if order else None)
-        return f"{prelude}RETURN {expr} AS result", shape
+        return f"{prelude}RETURN {expr} AS result{found_keys(compiler, var)}", shape
 
     return build
 

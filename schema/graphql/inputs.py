@@ -45,7 +45,13 @@ class HouseholdFilter:
 
 @strawberry.input
 class PersonFilter:
-    name: str | None = None
+    name: str | None = strawberry.field(default=None, description="The whole name, exactly.")
+    id_number: str | None = strawberry.field(
+        default=None, description="ID number as on the card (18 or 15 characters; spaces, full-width digits and a "
+        "lowercase x are fine). Hashed on the server, never stored or logged; the lookup is audited.")
+    phone: str | None = strawberry.field(
+        default=None, description="Mobile or landline number (+86, spaces and dashes are fine). Hashed on the "
+        "server, never stored or logged; the lookup is audited.")
     household_code: str | None = None
     tag: PersonTag | None = None
 

@@ -1,0 +1,116 @@
+"""Finding what a user holds: a person by the ID or phone number on hand (hashed on the server, audited, never
+echoed), within the caller's scope."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from api.auth import Role
+from graph.database import Database
+from tests.api.conftest import Api
+from tests.fixtures.town import Person, Town
+
+pytestmark = pytest.mark.usefixtures("town_once")
+
+PERSON_BY_ID = "query($n: String!) { person(idNumber: $n) { key name idMasked phoneMasked household { code } } }"
+PERSONS_BY = "query($f: PersonFilter) { persons(filter: $f) { totalCount nodes { key name } } }"
+
+
+def resident(town: Town, village: str = "A1-V1", index: int = 0) -> Person:
+    found = [p for p in town.persons.values() if p.id_number and (p.household or "").startswith(village + "-")]
+    return found[index]
+
+
+def audit_of(db: Database, actor: str) -> list[dict[str, Any]]:
+    return db.read("MATCH (a:AuditEntry {actor: $actor}) RETURN a {.*} AS entry ORDER BY a.at", {"actor": actor})
+
+
+def test_person_by_id_number_as_written_on_the_card(api: Api, town: Town) -> None:
+    person = resident(town)
+    assert person.id_number is not None
+    written = " ".join(person.id_number[i:i + 6] for i in range(0, 18, 6)).lower()  # spaces, lowercase x
+    found = api.data(PERSON_BY_ID, {"n": written})["person"]
+    assert found["key"] == person.key and found["name"] == person.name
+    assert found["household"]["code"] == person.household
+    assert found["idMasked"] == person.id_number[:4] + "*" * 10 + person.id_number[-4:]
+    assert person.id_number not in json.dumps(found)
+
+
+def test_persons_by_id_number_and_by_phone(api: Api, town: Town) -> None:
+    person = resident(town, "A2-V3", 2)
+    assert person.id_number and person.phone
+    by_id = api.data(PERSONS_BY, {"f": {"idNumber": person.id_number}})["persons"]
+    assert by_id == {"totalCount": 1, "nodes": [{"key": person.key, "name": person.name}]}
+    spoken = f"+86 {person.phone[:3]}-{person.phone[3:7]}-{person.phone[7:]}"
+    assert api.data(PERSONS_BY, {"f": {"phone": spoken}})["persons"] == by_id
+    both = api.data(PERSONS_BY, {"f": {"phone": person.phone, "idNumber": resident(town).id_number}})["persons"]
+    assert both == {"totalCount": 0, "nodes": []}
+
+
+def test_nobody_with_that_number_is_nothing(api: Api) -> None:
+    unknown = "11010519491231002X"  # a valid number nobody in the town has
+    assert api.data(PERSON_BY_ID, {"n": unknown})["person"] is None
+    assert api.data(PERSONS_BY, {"f": {"phone": "13900000000"}})["persons"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("3707811950", "has 10 characters"),
+    ("37078119500101001", "has 17 characters"),
+    ("370781195013400013", "not a possible birth date"),
+])
+def test_malformed_id_number_says_what_is_wrong_without_echoing_it(api: Api, given: str, expected: str) -> None:
+    body = api.post(PERSON_BY_ID, {"n": given})
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert expected in error["message"] and "idNumber" in error["message"]
+    assert given[6:] not in json.dumps(body)
+
+
+def test_mistyped_check_character(api: Api, town: Town) -> None:
+    number = resident(town).id_number
+    assert number is not None
+    mistyped = number[:17] + ("0" if number[17] != "0" else "1")
+    body = api.post(PERSONS_BY, {"f": {"idNumber": mistyped}})
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "check character" in body["errors"][0]["message"]
+    assert mistyped[6:] not in json.dumps(body)
+
+
+@pytest.mark.parametrize(("given", "expected"), [("1381234", "has 7 digits"), ("138-abc-5678", "only digits")])
+def test_malformed_phone(api: Api, given: str, expected: str) -> None:
+    body = api.post(PERSONS_BY, {"f": {"phone": given}})
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert expected in body["errors"][0]["message"] and "phone" in body["errors"][0]["message"]
+    assert "5678" not in json.dumps(body) and "1381234" not in json.dumps(body)
+
+
+def test_lookups_are_audited_without_the_number(api: Api, town: Town, town_once: Database) -> None:
+    person = resident(town, "A1-V2")
+    assert person.id_number and person.phone
+    token = api.token(Role.TOWN_ADMIN, name="audit-lookup")
+    api.data(PERSON_BY_ID, {"n": person.id_number}, token=token)
+    api.data(PERSONS_BY, {"f": {"phone": person.phone}}, token=token)
+    api.data(PERSON_BY_ID, {"n": "11010519491231002X"}, token=token)
+    entries = [row["entry"] for row in audit_of(town_once, "audit-lookup")]
+    assert [(e["action"], e["target"]) for e in entries] == [
+        ("lookup.idNumber", person.key), ("lookup.phone", person.key), ("lookup.idNumber", "")]
+    stored = json.dumps(entries, default=str)
+    assert person.id_number not in stored and person.phone not in stored and "1949" not in stored
+
+
+def test_a_scoped_caller_cannot_find_a_person_outside_its_scope(api: Api, town: Town, town_once: Database) -> None:
+    inside, outside = resident(town, "A2-V3"), resident(town, "A1-V1")
+    token = api.token(Role.GRID_STAFF, "A2", town.grid("A2")["path"], name="scoped-lookup")
+    assert api.data(PERSON_BY_ID, {"n": inside.id_number}, token=token)["person"]["key"] == inside.key
+    assert api.data(PERSON_BY_ID, {"n": outside.id_number}, token=token)["person"] is None
+    assert api.data(PERSONS_BY, {"f": {"phone": outside.phone}}, token=token)["persons"]["totalCount"] == 0
+    assert api.data(PERSONS_BY, {"f": {"idNumber": outside.id_number}}, token=token)["persons"]["nodes"] == []
+    assert [row["entry"]["target"] for row in audit_of(town_once, "scoped-lookup")] == [inside.key, "", "", ""]
+
+
+def test_person_needs_a_key_or_an_id_number(api: Api) -> None:
+    body = api.post("{ person { key } }")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
