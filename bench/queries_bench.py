@@ -47,20 +47,22 @@ WARM_UP = 5
 Arguments = Callable[[random.Random], dict[str, Any]]
 
 
-def server() -> LocalNeo4j:
-    return LocalNeo4j(home=OUT / "neo4j", port=PORT, password=PASSWORD, heap="2g",
+def server(port: int = PORT) -> LocalNeo4j:
+    return LocalNeo4j(home=OUT / "neo4j", port=port, password=PASSWORD, heap="2g",
                       pagecache_bytes=1024**3, start_timeout=300)
 
 
-def ensure_county(db: Database, seed: int) -> None:
+def ensure_county(db: Database, seed: int, port: int = PORT) -> None:
     """Generate and load the county unless the graph already holds it."""
     persons = db.read("MATCH (p:Person) RETURN count(p) AS n")[0]["n"]
     if persons >= MIN_PERSONS:
         return
     data = OUT / "county"
-    env = {**os.environ, "NEO4J_URI": f"bolt://127.0.0.1:{PORT}", "NEO4J_PASSWORD": PASSWORD,
+    env = {**os.environ, "NEO4J_URI": f"bolt://127.0.0.1:{port}", "NEO4J_PASSWORD": PASSWORD,
            "GRIDGRAPH_VAR_DIR": str(OUT / "var")}
-    gridgraph = str(ROOT / ".venv" / "bin" / "gridgraph")
+    # The project's command, or the one installed next to the Python running this script.
+    gridgraph = str(next((p for p in (ROOT / ".venv" / "bin" / "gridgraph", Path(sys.executable).parent / "gridgraph")
+                          if p.exists()), "gridgraph"))
     print(f"graph has {persons:,} persons; generating and loading the county (takes a while)…", flush=True)
     subprocess.run([gridgraph, "sample", str(data), "--scale", "county", "--format", "csv", "--seed", str(seed),
                     "--as-of", "2026-11-25", "--force"], env=env, check=True)
@@ -135,15 +137,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--stop", action="store_true", help="stop the bench's Neo4j afterwards")
+    parser.add_argument("--port", type=int, default=PORT, help=f"Bolt port of the bench's Neo4j (default {PORT})")
     args = parser.parse_args()
 
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    local = server()
+    local = server(args.port)
     local.start()
     db = Database(local.uri, "neo4j", PASSWORD, timeout=120)
     try:
         migrate(db)
-        ensure_county(db, args.seed)
+        ensure_county(db, args.seed, args.port)
         counts = db.read("MATCH (p:Person) WITH count(p) AS persons MATCH (h:Household) "
                          "WITH persons, count(h) AS households MATCH (c:Case) "
                          "RETURN persons, households, count(c) AS cases")[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from api.auth import CAN_SEE_TAGS
 from api.compile.specs import Embed, Filter, Prop, Rel, Spec
+from loaders.values import to_halfwidth
 from schema.case_flow import allowed_moves
 from schema.vocabulary import CONTACT_EXEMPT_AGE, CONTACT_LIMIT, OPEN_STATUSES, CaseStatus
 
@@ -32,6 +33,25 @@ ALLOWED_MOVES = "CASE {v}.status " + " ".join(
     for status in CaseStatus
 ) + " ELSE [] END"
 CONTACT_COUNT = "COUNT { ({v})-[:CONTACTS]->(:Household) }"
+
+
+# The codes of the village grids (二级网格) a word for a village ({p}) stands for: the village grid's code or name,
+# or the code or name of the village Region the grid lies in. Households carry their village grid's code.
+VILLAGE_GRID_CODES = (
+    "COLLECT { MATCH (vg:Grid) WHERE vg.level = 2 AND (vg.code = {p} OR vg.name = {p}) RETURN vg.code AS code"
+    " UNION MATCH (vg:Grid)-[:IN_REGION]->(vr:Region) WHERE vg.level = 2 AND (vr.code = {p} OR vr.name = {p})"
+    " RETURN vg.code AS code }"
+)
+
+
+def household_numbers(number: str) -> list[str]:
+    """The ways a 户号 may be stored: as written (half-width, no spaces) and, for a number, with the zero padding
+    of the sheets it came from, so ``1``, ``01`` and ``001`` find the same household."""
+    text = "".join(to_halfwidth(str(number)).split())
+    if not text.isdigit():
+        return [text]
+    bare = text.lstrip("0") or "0"
+    return list(dict.fromkeys([text, bare, *(bare.zfill(width) for width in range(len(bare) + 1, 7))]))
 
 
 def grid_contains(code: str) -> str:
@@ -118,6 +138,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "codes": Filter("{v}.code IN {p}"),
         "gridCode": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
         "villageCode": Filter("{v}.villageCode = {p}"),
+        "village": Filter("{v}.villageCode IN " + VILLAGE_GRID_CODES),
+        "number": Filter("{v}.number IN {p}", convert=household_numbers),
         "contacted": Filter("EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }",
                             when_false="NOT EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }"),
     }),

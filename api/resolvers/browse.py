@@ -7,7 +7,7 @@ from strawberry.types import Info
 from api.auth import CAN_READ_AUDIT
 from api.compile.compiler import Compiler
 from api.errors import BadInput
-from api.resolvers.common import answer, by_identifier, by_key, context, listing
+from api.resolvers.common import answer, by_identifier, by_key, by_village_number, context, listing
 from schema.graphql.connection import Connection
 from schema.graphql.inputs import (
     AuditFilter,
@@ -60,8 +60,18 @@ def unit(info: Info, code: str) -> Unit | None:
     return answer(info, by_key("Unit", "Unit", code))
 
 
-def household(info: Info, code: str) -> Household | None:
-    return answer(info, by_key("Household", "Household", code))
+def household(info: Info, code: str | None = None, village_code: str | None = None,
+              village_name: str | None = None, number: str | None = None) -> Household | None:
+    """A household by its code, or by its village (``villageCode`` or ``villageName``) and its 户号 ``number``, as
+    a grid member at the door knows it. Null when absent or outside the caller's scope."""
+    village = village_code if village_code is not None else village_name
+    if code is not None:
+        if village is not None or number is not None:
+            raise BadInput("give the household's code, or its village and number, not both")
+        return answer(info, by_key("Household", "Household", code))
+    if village is None or number is None or (village_code is not None and village_name is not None):
+        raise BadInput("give the household's code, or villageCode or villageName with the number (户号)")
+    return answer(info, by_village_number(village, number))
 
 
 def households(info: Info, first: int | None = None, after: str | None = None,

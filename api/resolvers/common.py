@@ -8,11 +8,12 @@ from typing import Any, cast
 
 from strawberry.types import Info
 
-from api.compile.catalog import SPECS
+from api.compile.catalog import SPECS, VILLAGE_GRID_CODES, household_numbers
 from api.compile.compiler import Compiler
 from api.compile.selection import Selection, current_field
 from api.compile.shape import ListShape, Shape
 from api.context import ApiContext
+from api.errors import BadInput
 from graph.audit import AuditEntry, record
 from schema.model import NODE_TYPES
 
@@ -39,6 +40,8 @@ def answer(info: Info, build: Build) -> Any:
     compiler = new_compiler(ctx)
     query, shape = build(compiler, selection)
     rows = ctx.read(query, compiler.params)
+    if isinstance(shape, AmbiguousVillage):
+        shape.check(rows[0] if rows else None)
     if compiler.lookups:
         found = [str(key) for key in (rows[0].get("found") or [])] if rows else []
         audit_lookup(ctx, sorted(set(compiler.lookups)), selection.name, found)
@@ -114,6 +117,42 @@ def by_identifier(spec_name: str, label: str, kind: str, value: Any, field: str)
         return query, shape
 
     return build
+
+
+def by_village_number(village: str, number: str) -> Build:
+    """One household by its village (code or name, see ``VILLAGE_GRID_CODES``) and 户号 (as written, zero padding
+    or not). Two villages of the same name with the same 户号 in the caller's scope: an input error naming them."""
+
+    def build(compiler: Compiler, selection: Selection) -> tuple[str, Shape]:
+        var, found = compiler.var("h"), compiler.var("k")
+        written = household_numbers(number)
+        villages = VILLAGE_GRID_CODES.replace("{p}", compiler.param(village.strip()))
+        proj, shape = compiler.project("Household", var, selection.children)
+        query = (f"MATCH ({var}:Household) WHERE {var}.villageCode IN {villages} AND {var}.number IN "
+                 f"{compiler.param(written)}{also(compiler.scope('Household', var))} "
+                 f"WITH {var} ORDER BY {var}.number = {compiler.param(written[0])} DESC, {var}.code "
+                 f"WITH collect({var}) AS {found} WITH {found}, {found}[0] AS {var} WHERE {var} IS NOT NULL "
+                 f"RETURN {proj} AS result, [x IN {found} | x.villageCode] AS villages")
+        return query, AmbiguousVillage(shape, village, number)
+
+    return build
+
+
+class AmbiguousVillage(Shape):
+    """Reads a household found by village and number; refuses when the word stands for several villages that all
+    have a household of that number (all of them in the caller's scope: naming them tells nothing new)."""
+
+    def __init__(self, shape: Shape, village: str, number: str) -> None:
+        self.shape, self.village, self.number = shape, village, number
+
+    def check(self, row: Mapping[str, Any] | None) -> None:
+        villages = sorted(set(row["villages"])) if row else []
+        if len(villages) > 1:
+            raise BadInput(f"{len(villages)} villages called {self.village!r} have a household {self.number!r}: "
+                           f"give villageCode, one of {', '.join(villages)}", field="villageName")
+
+    def build(self, value: Any) -> Any:
+        return self.shape.build(value)
 
 
 def listing(spec_name: str, label: str, grid_code: str | None = None, prop: str | None = "gridPath",

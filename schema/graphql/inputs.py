@@ -39,7 +39,11 @@ class RegionFilter:
 class HouseholdFilter:
     codes: list[str] | None = None
     grid_code: str | None = strawberry.field(default=None, description="The grid or any grid above it.")
-    village_code: str | None = None
+    village_code: str | None = strawberry.field(default=None, description="The village grid's code, exactly.")
+    village: str | None = strawberry.field(
+        default=None, description="A village by the code or name of its village grid or of its village region.")
+    number: str | None = strawberry.field(
+        default=None, description="户号 as written; 1, 01 and 001 are the same number.")
     contacted: bool | None = strawberry.field(default=None, description="Whether a party member contacts it.")
 
 

@@ -114,3 +114,41 @@ def test_a_scoped_caller_cannot_find_a_person_outside_its_scope(api: Api, town: 
 def test_person_needs_a_key_or_an_id_number(api: Api) -> None:
     body = api.post("{ person { key } }")
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+HOUSEHOLD_BY = ("query($c: String, $n: String, $v: String) "
+                "{ household(villageCode: $c, villageName: $v, number: $n) { code number villageCode } }")
+HOUSEHOLDS_BY = "query($f: HouseholdFilter) { households(filter: $f, first: 50) { totalCount nodes { code } } }"
+
+
+@pytest.mark.parametrize(("village", "number"), [
+    ({"c": "A1-V2"}, "003"), ({"c": "A1-V2"}, "3"), ({"c": "A1-V2"}, "０３"),
+    ({"v": "A1-V2村"}, "003"), ({"v": "A1-V2村网格"}, "3"), ({"c": "370781101102"}, "003"),
+])
+def test_household_by_village_and_number(api: Api, village: dict[str, str], number: str) -> None:
+    found = api.data(HOUSEHOLD_BY, {**village, "n": number})["household"]
+    assert found == {"code": "A1-V2-003", "number": "003", "villageCode": "A1-V2"}
+
+
+def test_households_by_village_and_number(api: Api, town: Town) -> None:
+    in_village = sorted(h["code"] for h in town.households if h["village"] == "A2-V3")
+    listed = api.data(HOUSEHOLDS_BY, {"f": {"village": "A2-V3村"}})["households"]
+    assert listed["totalCount"] == len(in_village) and [n["code"] for n in listed["nodes"]] == in_village
+    assert api.data(HOUSEHOLDS_BY, {"f": {"village": "A2-V3", "number": "12"}})["households"] == {
+        "totalCount": 1, "nodes": [{"code": "A2-V3-012"}]}
+    everywhere = api.data(HOUSEHOLDS_BY, {"f": {"number": "001"}})["households"]
+    assert [n["code"] for n in everywhere["nodes"]] == ["A1-V1-001", "A1-V2-001", "A2-V3-001"]
+    assert api.data(HOUSEHOLDS_BY, {"f": {"village": "没有这个村"}})["households"]["totalCount"] == 0
+
+
+def test_household_outside_the_scope_is_nothing(api: Api, town: Town) -> None:
+    token = api.token(Role.GRID_STAFF, "A2", town.grid("A2")["path"])
+    assert api.data(HOUSEHOLD_BY, {"c": "A1-V1", "n": "001"}, token=token)["household"] is None
+    assert api.data(HOUSEHOLD_BY, {"v": "A2-V3村", "n": "001"}, token=token)["household"]["code"] == "A2-V3-001"
+    assert api.data(HOUSEHOLDS_BY, {"f": {"village": "A1-V1村"}}, token=token)["households"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize("variables", [{"n": "001"}, {"c": "A1-V1"}, {"c": "A1-V1", "v": "A1-V1村", "n": "1"}])
+def test_household_needs_a_village_and_a_number(api: Api, variables: dict[str, str]) -> None:
+    body = api.post(HOUSEHOLD_BY, variables)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
