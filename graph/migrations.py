@@ -61,6 +61,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE FULLTEXT INDEX case_text IF NOT EXISTS FOR (c:Case) ON EACH [c.title, c.description] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
     )),
+    Migration(5, "text index on person names, for name search by what a name contains", (
+        "CREATE TEXT INDEX person_name_text IF NOT EXISTS FOR (n:Person) ON (n.name)",
+    )),
 )
 
 

@@ -31,6 +31,12 @@ class SortDirection(StrEnum):
     DESC = "desc"
 
 
+@strawberry.enum(description="How a name search matches: names beginning with the text, or holding it anywhere.")
+class NameMatch(StrEnum):
+    PREFIX = "prefix"
+    CONTAINS = "contains"
+
+
 @strawberry.enum
 class SensitiveField(StrEnum):
     ID_NUMBER = "idNumber"
