@@ -145,9 +145,13 @@ class Compiler:
                 return f"[{item} IN coalesce({source}, []) | {proj}]", ListShape(shape)
             return f"head([{item} IN [{source}] WHERE {item} IS NOT NULL | {proj}])", shape
         if definition.connection:
-            target = self.var("t")
-            pattern = definition.pattern.replace("{v}", var).replace("{t}", target)
-            where = [definition.where.replace("{t}", target).replace("{v}", var)] if definition.where else []
+            # {r} and {s}: nodes on the way to the targets, named afresh so nested subqueries never share them.
+            names = {"{v}": var, "{t}": self.var("t"), "{r}": self.var("r"), "{s}": self.var("s")}
+            target = names["{t}"]
+            pattern, where_text = definition.pattern, definition.where
+            for placeholder, name in names.items():
+                pattern, where_text = pattern.replace(placeholder, name), where_text.replace(placeholder, name)
+            where = [where_text] if where_text else []
             return self.connection(definition.target, target, f"MATCH {pattern}", where, selection)
         return self.related(definition, var, selection)
 

@@ -7,8 +7,9 @@ from strawberry.types import Info
 from api.auth import CAN_READ_AUDIT
 from api.compile.compiler import Compiler
 from api.errors import BadInput
-from api.resolvers.common import answer, by_identifier, by_key, by_village_number, context, listing
+from api.resolvers.common import answer, by_identifier, by_key, by_name, by_village_number, context, listing
 from schema.graphql.connection import Connection
+from schema.graphql.enums import RegionLevel
 from schema.graphql.inputs import (
     AuditFilter,
     CaseFilter,
@@ -38,13 +39,24 @@ from schema.graphql.nodes import (
 )
 
 
-def region(info: Info, code: str) -> Region | None:
-    return answer(info, by_key("Region", "Region", code))
+def region(info: Info, code: str | None = None, name: str | None = None) -> Region | None:
+    """A region by its 12-digit code, or by its name (or its grid's name) for those who do not know codes. A
+    scoped caller sees a region only through the grids of its scope."""
+    if (code is None) == (name is None):
+        raise BadInput("give the region's code or its name (one of them)")
+    if code is not None:
+        return answer(info, by_key("Region", "Region", code))
+    return answer(info, by_name(name or ""))
 
 
 def regions(info: Info, first: int | None = None, after: str | None = None, filter: RegionFilter | None = None,
-            order_by: list[CodeOrder] | None = None) -> Connection[Region]:
-    return answer(info, listing("Region", "Region", prop=None))
+            order_by: list[CodeOrder] | None = None, level: RegionLevel | None = None) -> Connection[Region]:
+    """Regions in your scope, of one ``level`` (towns, villages) or all."""
+
+    def at_level(compiler: Compiler, var: str) -> list[str]:
+        return [f"{var}.level = {compiler.param(level)}"] if level is not None else []
+
+    return answer(info, listing("Region", "Region", prop=None, extra=at_level))
 
 
 def grid(info: Info, code: str) -> Grid | None:

@@ -138,18 +138,39 @@ def by_village_number(village: str, number: str) -> Build:
     return build
 
 
+def by_name(name: str) -> Build:
+    """One region by its name, or by the name of a grid in it (a village grid's name is often what people say).
+    Several regions of that name in the caller's scope: an input error naming their codes."""
+
+    def build(compiler: Compiler, selection: Selection) -> tuple[str, Shape]:
+        var, found, grid = compiler.var("g"), compiler.var("k"), compiler.var("n")
+        named = compiler.param(name.strip())
+        proj, shape = compiler.project("Region", var, selection.children)
+        query = (f"MATCH ({var}:Region) WHERE ({var}.name = {named} OR EXISTS {{ MATCH ({grid}:Grid)-[:IN_REGION]->"
+                 f"({var}) WHERE {grid}.name = {named} }}){also(compiler.scope('Region', var))} "
+                 f"WITH {var} ORDER BY {var}.code WITH collect({var}) AS {found} "
+                 f"WITH {found}, {found}[0] AS {var} WHERE {var} IS NOT NULL "
+                 f"RETURN {proj} AS result, [x IN {found} | x.code] AS villages")
+        return query, AmbiguousVillage(shape, name, None)
+
+    return build
+
+
 class AmbiguousVillage(Shape):
     """Reads a household found by village and number; refuses when the word stands for several villages that all
     have a household of that number (all of them in the caller's scope: naming them tells nothing new)."""
 
-    def __init__(self, shape: Shape, village: str, number: str) -> None:
+    def __init__(self, shape: Shape, village: str, number: str | None) -> None:
         self.shape, self.village, self.number = shape, village, number
 
     def check(self, row: Mapping[str, Any] | None) -> None:
         villages = sorted(set(row["villages"])) if row else []
-        if len(villages) > 1:
+        if len(villages) > 1 and self.number is not None:
             raise BadInput(f"{len(villages)} villages called {self.village!r} have a household {self.number!r}: "
                            f"give villageCode, one of {', '.join(villages)}", field="villageName")
+        if len(villages) > 1:
+            raise BadInput(f"{len(villages)} regions are called {self.village!r}: give the code, one of "
+                           f"{', '.join(villages)}", field="name")
 
     def build(self, value: Any) -> Any:
         return self.shape.build(value)

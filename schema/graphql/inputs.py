@@ -33,6 +33,7 @@ class GridFilter:
 @strawberry.input
 class RegionFilter:
     level: str | None = None
+    name: str | None = strawberry.field(default=None, description="The whole name, exactly.")
 
 
 @strawberry.input

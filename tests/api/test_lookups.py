@@ -152,3 +152,76 @@ def test_household_outside_the_scope_is_nothing(api: Api, town: Town) -> None:
 def test_household_needs_a_village_and_a_number(api: Api, variables: dict[str, str]) -> None:
     body = api.post(HOUSEHOLD_BY, variables)
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_case_parties_beneficiaries_and_caller(api: Api, town: Town, town_once: Database) -> None:
+    dispute = next(c for c in town.cases if c.kind == "dispute" and len(c.parties) == 2)
+    wish = next(c for c in town.cases if c.kind == "wish")
+    caller = resident(town, "A1-V2", 1)
+    town_once.write("MATCH (c:Case {code: 'H002'}), (p:Person {key: $key}) MERGE (c)-[:INVOLVES {role: 'caller'}]->(p)",
+                    {"key": caller.key})
+    data = api.data(
+        "query($d: String!, $w: String!) { dispute: case(code: $d) { parties { key } caller { key } } "
+        "wish: case(code: $w) { beneficiaries { key } parties { key } } "
+        "ticket: case(code: \"H002\") { caller { key household { code village { code } } } } }",
+        {"d": dispute.code, "w": wish.code})
+    assert data["dispute"] == {"parties": [{"key": k} for k in sorted(dispute.parties)], "caller": None}
+    assert data["wish"] == {"beneficiaries": [{"key": k} for k in wish.parties], "parties": []}
+    assert data["ticket"]["caller"]["key"] == caller.key
+    assert data["ticket"]["caller"]["household"]["code"] == caller.household
+    assert data["ticket"]["caller"]["household"]["village"]["code"] == town.grid("A1-V2")["region"]
+
+
+def test_questions_take_what_the_user_holds(api: Api, town: Town) -> None:
+    member = next(p for p in town.persons.values() if p.party_member and p.id_number
+                  and any(m == p.key for m, _ in town.contacts))
+    person = resident(town, "A1-V1", 5)
+    assert person.id_number and member.id_number and person.household
+    household = town.household(person.household)
+    by_code = api.data("query($c: [String!]) { householdContacts(householdCodes: $c) { code contactingMembers "
+                       "{ key } } }", {"c": [person.household]})["householdContacts"]
+    by_id = api.data("query($n: String) { householdContacts(idNumber: $n) { code contactingMembers { key } } }",
+                     {"n": person.id_number})["householdContacts"]
+    by_village = api.data("query($v: String, $no: String) { householdContacts(village: $v, number: $no) { code "
+                          "contactingMembers { key } } }",
+                          {"v": town.grid(household["village"])["name"], "no": household["number"].lstrip("0")}
+                          )["householdContacts"]
+    assert by_code == by_id == by_village and len(by_code) == 1
+
+    chain = "{ household { code } links { role person { key } } town { code } }"
+    asked = [f'responsibilityChain(householdCode: "{person.household}") {chain}',
+             f'responsibilityChain(idNumber: "{person.id_number}") {chain}',
+             f'responsibilityChain(village: "{household["village"]}", number: "{household["number"]}") {chain}']
+    answers = [api.data("{ " + q + " }")["responsibilityChain"] for q in asked]
+    assert answers[0] == answers[1] == answers[2] and answers[0]["household"]["code"] == person.household
+
+    by_key = api.data(f'{{ memberHouseholds(memberKey: "{member.key}") {{ totalCount nodes {{ code }} }} }}')
+    by_member_id = api.data(f'{{ memberHouseholds(idNumber: "{member.id_number}") {{ totalCount nodes {{ code }} }} }}')
+    assert by_key == by_member_id and by_key["memberHouseholds"]["totalCount"] > 0
+
+
+def test_cli_and_graphql_agree_on_village_and_number(api: Api, town: Town, town_once: Database) -> None:
+    from queries.library import run_named
+
+    household = town.households[22]
+    cli = run_named(town_once, "contacts-of-households", {"village": household["village"] + "村",
+                                                          "householdNumber": str(int(household["number"]))})
+    api_answer = api.data('query($v: String, $no: String) { householdContacts(village: $v, number: $no) '
+                          '{ code contactingMembers { key } } }',
+                          {"v": household["village"] + "村", "no": household["number"]})["householdContacts"]
+    assert {row["householdCode"] for row in cli.rows} == {h["code"] for h in api_answer} == {household["code"]}
+    assert sorted(row["memberKey"] for row in cli.rows if row["memberKey"]) == sorted(
+        m["key"] for h in api_answer for m in h["contactingMembers"])
+
+
+@pytest.mark.parametrize("query", [
+    "{ responsibilityChain { links { role } } }",
+    '{ responsibilityChain(householdCode: "A1-V1-001", idNumber: "11010519491231002X") { links { role } } }',
+    '{ responsibilityChain(village: "A1-V1") { links { role } } }',
+    '{ householdContacts(idNumber: "12345") { code } }',
+    "{ memberHouseholds { totalCount } }",
+])
+def test_questions_refuse_unclear_identifiers(api: Api, query: str) -> None:
+    body = api.post(query)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "12345" not in body["errors"][0]["message"]
