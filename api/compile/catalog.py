@@ -41,13 +41,10 @@ TOP_REGION_GRID = ("NOT EXISTS { MATCH ({r})-[:PART_OF*1..3]->(:Grid)-[:IN_REGIO
 GRID_VILLAGE = "({v})-[:PART_OF*0..2]->(:Grid)-[:IN_REGION]->({t}:Region)"
 
 
-# The codes of the village grids (二级网格) a word for a village ({p}) stands for: the village grid's code or name,
-# or the code or name of the village Region the grid lies in. Households carry their village grid's code.
-VILLAGE_GRID_CODES = (
-    "COLLECT { MATCH (vg:Grid) WHERE vg.level = 2 AND (vg.code = {p} OR vg.name = {p}) RETURN vg.code AS code"
-    " UNION MATCH (vg:Grid)-[:IN_REGION]->(vr:Region) WHERE vg.level = 2 AND (vr.code = {p} OR vr.name = {p})"
-    " RETURN vg.code AS code }"
-)
+# A village grid (二级网格) {g} that a word for a village ({p}) stands for: by the grid's code or name, or by the code
+# or name of the village Region it lies in. Households carry their village grid's code (villageCode).
+VILLAGE_GRID = ("{g}.level = 2 AND ({g}.code = {p} OR {g}.name = {p} OR EXISTS { MATCH ({g})-[:IN_REGION]->(vr:Region) "
+                "WHERE vr.code = {p} OR vr.name = {p} })")
 
 
 def household_numbers(number: str) -> list[str]:
@@ -161,7 +158,9 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "codes": Filter("{v}.code IN {p}"),
         "gridCode": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
         "villageCode": Filter("{v}.villageCode = {p}"),
-        "village": Filter("{v}.villageCode IN " + VILLAGE_GRID_CODES),
+        # Per household, one seek of its village grid; households(filter: {village}) starts from the grid instead.
+        "village": Filter("EXISTS { MATCH (vg:Grid {code: {v}.villageCode}) WHERE "
+                          + VILLAGE_GRID.replace("{g}", "vg") + " }"),
         "number": Filter("{v}.number IN {p}", convert=household_numbers),
         "contacted": Filter("EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }",
                             when_false="NOT EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }"),

@@ -6,8 +6,23 @@ from strawberry.types import Info
 
 from api.auth import CAN_READ_AUDIT
 from api.compile.compiler import Compiler
+from api.compile.selection import Selection
+from api.compile.shape import Shape
 from api.errors import BadInput
-from api.resolvers.common import answer, by_identifier, by_key, by_name, by_village_number, context, listing
+from api.resolvers.common import (
+    VILLAGE_VAR,
+    Build,
+    anchor,
+    answer,
+    by_identifier,
+    by_key,
+    by_name,
+    by_village_number,
+    context,
+    listing,
+    under,
+    village_grids,
+)
 from schema.graphql.connection import Connection
 from schema.graphql.enums import RegionLevel
 from schema.graphql.inputs import (
@@ -89,7 +104,30 @@ def household(info: Info, code: str | None = None, village_code: str | None = No
 def households(info: Info, first: int | None = None, after: str | None = None,
                filter: HouseholdFilter | None = None, order_by: list[HouseholdOrder] | None = None,
                grid_code: str | None = None) -> Connection[Household]:
-    return answer(info, listing("Household", "Household", grid_code))
+    village = filter.village if filter is not None else None
+    if village is None:
+        return answer(info, listing("Household", "Household", grid_code))
+    return answer(info, households_in_village(village, grid_code))
+
+
+def households_in_village(village: str, grid_code: str | None) -> Build:
+    """The households of the village grids ``village`` stands for, found from those grids by the indexed
+    ``villageCode`` rather than by testing every household (the filter's per-household form)."""
+
+    def build(compiler: Compiler, selection: Selection) -> tuple[str, Shape]:
+        # From the village's grid to its households by the indexed villageCode, not every household tested.
+        prelude, grid_var = anchor(compiler, grid_code)
+        var = compiler.var("t")
+        # number IS NOT NULL: the (villageCode, number) index is sought only with a predicate on both properties.
+        predicates = [f"{var}.villageCode = {VILLAGE_VAR}.code", f"{var}.number IS NOT NULL"]
+        below = under(var, grid_var)
+        if below is not None:
+            predicates.append(below)
+        match = f"{village_grids(compiler, village)}MATCH ({var}:Household)"
+        expr, shape = compiler.connection("Household", var, match, predicates, selection)
+        return f"{prelude}RETURN {expr} AS result", shape
+
+    return build
 
 
 def person(info: Info, key: str | None = None, id_number: str | None = None) -> Person | None:

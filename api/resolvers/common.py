@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from strawberry.types import Info
 
-from api.compile.catalog import SPECS, VILLAGE_GRID_CODES, household_numbers
+from api.compile.catalog import SPECS, household_numbers
 from api.compile.compiler import Compiler
 from api.compile.selection import Selection, current_field
 from api.compile.shape import ListShape, Shape
@@ -119,6 +119,21 @@ def by_identifier(spec_name: str, label: str, kind: str, value: Any, field: str)
     return build
 
 
+VILLAGE_VAR = "village"  # bound by village_grids() at the start of a root query (no compiler variable is a word)
+
+
+def village_grids(compiler: Compiler, village: str) -> str:
+    """``CALL () { … }`` binding ``village`` to each village grid a word for a village stands for (by the code or name
+    of the grid or of its village Region, each branch an index seek), to start a root query from, so that their
+    households are found by the indexed ``villageCode``. Same test as ``VILLAGE_GRID``, split for the indexes."""
+    word = compiler.param(village.strip())
+    return (f"CALL () {{ MATCH (vg:Grid) WHERE vg.code = {word} RETURN vg AS {VILLAGE_VAR} "
+            f"UNION MATCH (vg:Grid) WHERE vg.name = {word} RETURN vg AS {VILLAGE_VAR} "
+            f"UNION MATCH (vg:Grid)-[:IN_REGION]->(vr:Region) WHERE vr.code = {word} RETURN vg AS {VILLAGE_VAR} "
+            f"UNION MATCH (vg:Grid)-[:IN_REGION]->(vr:Region) WHERE vr.name = {word} RETURN vg AS {VILLAGE_VAR} }} "
+            f"WITH {VILLAGE_VAR} WHERE {VILLAGE_VAR}.level = 2 ")
+
+
 def by_village_number(village: str, number: str) -> Build:
     """One household by its village (code or name, see ``VILLAGE_GRID_CODES``) and 户号 (as written, zero padding
     or not). Two villages of the same name with the same 户号 in the caller's scope: an input error naming them."""
@@ -126,9 +141,9 @@ def by_village_number(village: str, number: str) -> Build:
     def build(compiler: Compiler, selection: Selection) -> tuple[str, Shape]:
         var, found = compiler.var("h"), compiler.var("k")
         written = household_numbers(number)
-        villages = VILLAGE_GRID_CODES.replace("{p}", compiler.param(village.strip()))
         proj, shape = compiler.project("Household", var, selection.children)
-        query = (f"MATCH ({var}:Household) WHERE {var}.villageCode IN {villages} AND {var}.number IN "
+        query = (f"{village_grids(compiler, village)}"
+                 f"MATCH ({var}:Household) WHERE {var}.villageCode = {VILLAGE_VAR}.code AND {var}.number IN "
                  f"{compiler.param(written)}{also(compiler.scope('Household', var))} "
                  f"WITH {var} ORDER BY {var}.number = {compiler.param(written[0])} DESC, {var}.code "
                  f"WITH collect({var}) AS {found} WITH {found}, {found}[0] AS {var} WHERE {var} IS NOT NULL "
