@@ -32,10 +32,17 @@ CALL () {
   RETURN h
   UNION
   MATCH (vg:Grid)
-  WHERE vg.level = 2 AND (vg.code = $village OR vg.name = $village
-        OR EXISTS { MATCH (vg)-[:IN_REGION]->(vr:Region) WHERE vr.code = $village OR vr.name = $village })
+  WHERE vg.code = $village OR vg.name = $village
   MATCH (h:Household {villageCode: vg.code})
-  WHERE h.number = $householdNumber OR toInteger(h.number) = toInteger($householdNumber)
+  WHERE vg.level = 2 AND h.number IS NOT NULL
+    AND (h.number = $householdNumber OR toInteger(h.number) = toInteger($householdNumber))
+  RETURN h
+  UNION
+  MATCH (vr:Region)<-[:IN_REGION]-(vg:Grid)
+  WHERE vr.code = $village OR vr.name = $village
+  MATCH (h:Household {villageCode: vg.code})
+  WHERE vg.level = 2 AND h.number IS NOT NULL
+    AND (h.number = $householdNumber OR toInteger(h.number) = toInteger($householdNumber))
   RETURN h
 }
 WITH h
