@@ -47,9 +47,12 @@ def name_search(text: str, match: NameMatch) -> Build:
         var = compiler.var("t")
         typed = compiler.param(text)
         test = f"{var}.name STARTS WITH {typed}" if match == NameMatch.PREFIX else f"{var}.name CONTAINS {typed}"
-        rank = f"CASE WHEN {var}.name = {typed} THEN 0 WHEN {var}.name STARTS WITH {typed} THEN 1 ELSE 2 END"
+        # Names beginning with the text sort after the text itself: for a prefix search the name order is the
+        # ranking, and the range index gives it without sorting every match.
+        rank = ("" if match == NameMatch.PREFIX else
+                f"CASE WHEN {var}.name = {typed} THEN 0 WHEN {var}.name STARTS WITH {typed} THEN 1 ELSE 2 END, ")
         expr, shape = compiler.connection("Person", var, f"MATCH ({var}:Person)", [test], selection,
-                                          f"{rank}, {var}.name, {var}.key")
+                                          f"{rank}{var}.name, {var}.key")
         return f"RETURN {expr} AS result", shape
 
     return build
