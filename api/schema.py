@@ -21,7 +21,7 @@ from strawberry.types import Info
 from api.compile.catalog import SPECS
 from api.errors import MASKED_MESSAGE, ApiError
 from api.execution import CompiledExecutor
-from api.resolvers import assessment, browse, case_moves, cases, contacts, notifications, questions
+from api.resolvers import assessment, browse, case_moves, cases, contacts, notifications, questions, search
 from api.resolvers.common import context
 from schema.graphql.answers import Me
 from schema.graphql.rows import read_row
@@ -55,6 +55,7 @@ class Query:
     households = strawberry.field(resolver=browse.households)
     person = strawberry.field(resolver=browse.person)
     persons = strawberry.field(resolver=browse.persons)
+    search_persons = strawberry.field(resolver=search.search_persons)
     party_member = strawberry.field(resolver=browse.party_member)
     party_members = strawberry.field(resolver=browse.party_members)
     party_org = strawberry.field(resolver=browse.party_org)

@@ -61,6 +61,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE FULLTEXT INDEX case_text IF NOT EXISTS FOR (c:Case) ON EACH [c.title, c.description] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
     )),
+    Migration(5, "indexes for finding what users hold: person names by what they contain, places by name", (
+        "CREATE TEXT INDEX person_name_text IF NOT EXISTS FOR (n:Person) ON (n.name)",
+        "CREATE INDEX grid_name IF NOT EXISTS FOR (n:Grid) ON (n.name)",
+        "CREATE INDEX region_name IF NOT EXISTS FOR (n:Region) ON (n.name)",
+    )),
     Migration(9, "no rating is no value ('unrated' removed); notifications and assessment periods keyed", (
         "MATCH (c:Case {satisfaction: 'unrated'}) REMOVE c.satisfaction",
         "CREATE CONSTRAINT notification_id IF NOT EXISTS FOR (n:Notification) REQUIRE n.id IS UNIQUE",

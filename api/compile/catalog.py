@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from api.auth import CAN_SEE_TAGS
 from api.compile.specs import Embed, Filter, Prop, Rel, Spec
+from loaders.values import to_halfwidth
 from schema.case_flow import (
     ESCALATION_ORDER,
     EXTENSION_MOVES,
@@ -48,6 +49,28 @@ ALLOWED_MOVES = (
 )
 CURRENT = "{r}.until IS NULL"  # an assignment not yet closed (closed ones stay as the case's history)
 CONTACT_COUNT = "COUNT { ({v})-[:CONTACTS]->(:Household) }"
+# A region's grids ({r}): those in the region or a region below it (a town's management areas, its villages'
+# village grids), keeping only the topmost, so that what lies under them (by the indexed path) is counted once.
+REGION_GRIDS = "({r}:Grid)-[:IN_REGION]->(:Region)-[:PART_OF*0..3]->({v})"
+TOP_REGION_GRID = ("NOT EXISTS { MATCH ({r})-[:PART_OF*1..3]->(:Grid)-[:IN_REGION]->(:Region)-[:PART_OF*0..3]->({v}) }")
+# The village Region a grid lies in: its own, or its village grid's (a micro-grid's parent).
+GRID_VILLAGE = "({v})-[:PART_OF*0..2]->(:Grid)-[:IN_REGION]->({t}:Region)"
+
+
+# A village grid (二级网格) {g} that a word for a village ({p}) stands for: by the grid's code or name, or by the code
+# or name of the village Region it lies in. Households carry their village grid's code (villageCode).
+VILLAGE_GRID = ("{g}.level = 2 AND ({g}.code = {p} OR {g}.name = {p} OR EXISTS { MATCH ({g})-[:IN_REGION]->(vr:Region) "
+                "WHERE vr.code = {p} OR vr.name = {p} })")
+
+
+def household_numbers(number: str) -> list[str]:
+    """The ways a 户号 may be stored: as written (half-width, no spaces) and, for a number, with the zero padding
+    of the sheets it came from, so ``1``, ``01`` and ``001`` find the same household."""
+    text = "".join(to_halfwidth(str(number)).split())
+    if not text.isdigit():
+        return [text]
+    bare = text.lstrip("0") or "0"
+    return list(dict.fromkeys([text, bare, *(bare.zfill(width) for width in range(len(bare) + 1, 7))]))
 
 
 def grid_contains(code: str) -> str:
@@ -79,6 +102,8 @@ PERSON_FIELDS: dict[str, Prop | Rel | Embed] = {
 }
 PERSON_FILTERS = {
     "name": Filter("{v}.name = {p}"),
+    "idNumber": Filter("{v}.idHash = {p}", identifier="id"),
+    "phone": Filter("{v}.phoneHash = {p}", identifier="phone"),
     "householdCode": Filter("EXISTS { MATCH ({v})-[:MEMBER_OF]->(fh:Household) WHERE fh.code = {p} }"),
     "tag": Filter("{p} IN {v}.tags"),
 }
@@ -86,16 +111,31 @@ PERSON_SORT = {"key": "key", "name": "name", "birthDate": "birthDate"}
 
 SPECS: dict[str, Spec] = {s.name: s for s in (
     Spec("Region", "Region", scope=REGION_IN_SCOPE, fields={
-        **_props("code", "name", "level"),
+        **_props("code", "level"),
+        "name": Prop("coalesce({v}.name, head(COLLECT { MATCH (ng:Grid)-[:IN_REGION]->({v}) "
+                     "RETURN ng.name ORDER BY ng.level DESC, ng.code LIMIT 1 }))"),
         "parent": Rel("Region", "({v})-[:PART_OF]->({t}:Region)"),
         "children": Rel("Region", "({t}:Region)-[:PART_OF]->({v})", many=True, order="{t}.code"),
         "grids": Rel("Grid", "({t}:Grid)-[:IN_REGION]->({v})", many=True, order="{t}.code"),
-    }, sort={"code": "code", "name": "name"}, filters={"level": Filter("{v}.level = {p}")}),
+        "households": Rel("Household", f"{REGION_GRIDS}, ({{t}}:Household)", connection=True,
+                          where=f"{{t}}.gridPath STARTS WITH {{r}}.path AND {TOP_REGION_GRID}"),
+        "persons": Rel("Person", f"{REGION_GRIDS}, ({{t}}:Person)-[:MEMBER_OF]->({{s}}:Household)", connection=True,
+                       where=f"{{s}}.gridPath STARTS WITH {{r}}.path AND {TOP_REGION_GRID}"),
+        "partyOrgs": Rel("PartyOrg", f"{REGION_GRIDS}, ({{t}}:PartyOrg)-[:ANCHORED_IN]->({{s}}:Grid)",
+                         connection=True, where=f"{{s}}.path STARTS WITH {{r}}.path AND {TOP_REGION_GRID}"),
+        "openCases": Rel("Case", f"{REGION_GRIDS}, ({{t}}:Case)", connection=True,
+                         where=f"{{t}}.gridPath STARTS WITH {{r}}.path AND {{t}}.status IN {OPEN_LIST} "
+                               f"AND {TOP_REGION_GRID}"),
+    }, sort={"code": "code", "name": "name"}, filters={
+        "level": Filter("{v}.level = {p}"),
+        "name": Filter("{v}.name = {p}"),
+    }),
     Spec("Grid", "Grid", scope=GRID_IN_SCOPE, fields={
         **_props("code", "name", "level", "kind", "starRating", "path"),
         "parent": Rel("Grid", "({v})-[:PART_OF]->({t}:Grid)"),
         "children": Rel("Grid", "({t}:Grid)-[:PART_OF]->({v})", many=True, order="{t}.code"),
         "region": Rel("Region", "({v})-[:IN_REGION]->({t}:Region)"),
+        "village": Rel("Region", GRID_VILLAGE, where="{t}.level = 'village'"),
         "units": Rel("Unit", "({t}:Unit)-[:IN_GRID]->({v})", many=True, order="{t}.code"),
         "households": Rel("Household", "({t}:Household)-[:IN_GRID]->({v})", connection=True),
         "allHouseholds": Rel("Household", "({t}:Household)", connection=True,
@@ -123,6 +163,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
     Spec("Household", "Household", scope=IN_SCOPE, fields={
         **_props("code", "number", "address", "villageCode"),
         "grid": Rel("Grid", "({v})-[:IN_GRID]->({t}:Grid)"),
+        "village": Rel("Region", "(:Grid {code: {v}.villageCode})-[:IN_REGION]->({t}:Region)",
+                       where="{t}.level = 'village'"),
         "unit": Rel("Unit", "({v})-[:IN_UNIT]->({t}:Unit)"),
         "members": Rel("Person", "({t}:Person)-[:MEMBER_OF]->({v})", many=True, order="{t}.key"),
         "head": Rel("Person", "({t}:Person)-[{r}:MEMBER_OF]->({v})", where="{r}.relation = '户主'"),
@@ -134,6 +176,10 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "codes": Filter("{v}.code IN {p}"),
         "gridCode": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
         "villageCode": Filter("{v}.villageCode = {p}"),
+        # Per household, one seek of its village grid; households(filter: {village}) starts from the grid instead.
+        "village": Filter("EXISTS { MATCH (vg:Grid {code: {v}.villageCode}) WHERE "
+                          + VILLAGE_GRID.replace("{g}", "vg") + " }"),
+        "number": Filter("{v}.number IN {p}", convert=household_numbers),
         "contacted": Filter("EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }",
                             when_false="NOT EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }"),
     }),
@@ -175,6 +221,11 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "grid": Rel("Grid", "({v})-[:IN_GRID]->({t}:Grid)"),
         "events": Rel("CaseEvent", "({v})-[:HAS_EVENT]->({t}:CaseEvent)", many=True, order="{t}.seq"),
         "involvedPersons": Rel("Person", "({v})-[:INVOLVES]->({t}:Person)", many=True, order="{t}.key"),
+        "caller": Rel("Person", "({v})-[{r}:INVOLVES]->({t}:Person)", where="{r}.role = 'caller'", order="{t}.key"),
+        "parties": Rel("Person", "({v})-[{r}:INVOLVES]->({t}:Person)", many=True, where="{r}.role = 'party'",
+                       order="{t}.key"),
+        "beneficiaries": Rel("Person", "({v})-[{r}:INVOLVES]->({t}:Person)", many=True,
+                             where="{r}.role = 'beneficiary'", order="{t}.key"),
         "involvedHouseholds": Rel("Household", "({v})-[:INVOLVES]->({t}:Household)", many=True, order="{t}.code"),
         "involvedOrganizations": Rel("Organization", "({v})-[:INVOLVES]->({t}:Organization)", many=True,
                                      order="{t}.code"),

@@ -59,6 +59,7 @@ class Filter:
     template: str
     convert: Callable[[Any], Any] | None = None
     when_false: str | None = None  # for booleans: the predicate when the input is false
+    identifier: str | None = None  # 'id' or 'phone': the input is a number a person holds, matched by its hash
 
 
 Field = Prop | Rel | Embed

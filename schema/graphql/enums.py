@@ -34,6 +34,19 @@ class SortDirection(StrEnum):
     DESC = "desc"
 
 
+@strawberry.enum(description="The level of a region: county, town/street (镇/街道) or village/community (村/社区).")
+class RegionLevel(StrEnum):
+    COUNTY = "county"
+    TOWN = "town"
+    VILLAGE = "village"
+
+
+@strawberry.enum(description="How a name search matches: names beginning with the text, or holding it anywhere.")
+class NameMatch(StrEnum):
+    PREFIX = "prefix"
+    CONTAINS = "contains"
+
+
 @strawberry.enum
 class SensitiveField(StrEnum):
     ID_NUMBER = "idNumber"

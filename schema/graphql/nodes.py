@@ -21,18 +21,54 @@ from schema.graphql.enums import (
     PersonTag,
     Satisfaction,
 )
-from schema.graphql.inputs import CaseFilter, CaseOrder, HouseholdFilter, HouseholdOrder, PersonFilter, PersonOrder
+from schema.graphql.inputs import (
+    CaseFilter,
+    CaseOrder,
+    CodeOrder,
+    HouseholdFilter,
+    HouseholdOrder,
+    PartyOrgFilter,
+    PersonFilter,
+    PersonOrder,
+)
 from schema.graphql.rows import from_row
 
 
-@strawberry.type(description="A county, town/street or village/community (12-digit division code).")
+@strawberry.type(description="A county, town/street or village/community (12-digit division code). Its "
+                             "households, persons, party organisations and cases are those of its grids' subtrees.")
 class Region:
     code: str
-    name: str
+    name: str | None = strawberry.field(description="The region's name (else the name of its grid).")
     level: str
     parent: Region | None
     children: list[Region]
-    grids: list[Grid]
+    grids: list[Grid] = strawberry.field(description="The grids in this region itself (a village: its village grid).")
+
+    @strawberry.field
+    def households(self, info: Info, first: int | None = None, after: str | None = None,
+                   filter: HouseholdFilter | None = None,
+                   order_by: list[HouseholdOrder] | None = None) -> Connection[Household]:
+        """Households in the region's grids and every grid below them."""
+        return from_row(self, info)
+
+    @strawberry.field
+    def persons(self, info: Info, first: int | None = None, after: str | None = None,
+                filter: PersonFilter | None = None, order_by: list[PersonOrder] | None = None) -> Connection[Person]:
+        """Residents: the members of the region's households."""
+        return from_row(self, info)
+
+    @strawberry.field
+    def party_orgs(self, info: Info, first: int | None = None, after: str | None = None,
+                   filter: PartyOrgFilter | None = None,
+                   order_by: list[CodeOrder] | None = None) -> Connection[PartyOrg]:
+        """Party organisations anchored in the region's grids and every grid below them."""
+        return from_row(self, info)
+
+    @strawberry.field
+    def open_cases(self, info: Info, first: int | None = None, after: str | None = None,
+                   filter: CaseFilter | None = None, order_by: list[CaseOrder] | None = None) -> Connection[Case]:
+        """Cases not yet closed (or rejected) in the region's grids and every grid below them."""
+        return from_row(self, info)
 
 
 @strawberry.type(description="A management area (level 1), grid (level 2) or micro-grid (level 3).")
@@ -46,6 +82,7 @@ class Grid:
     parent: Grid | None
     children: list[Grid]
     region: Region | None
+    village: Region | None = strawberry.field(description="The village region of a village grid or micro-grid.")
     units: list[Unit]
     chiefs: list[Person]
     ratings: list[GridRating] = strawberry.field(description="Star ratings by period, latest first (rateGrids).")
@@ -98,6 +135,7 @@ class Household:
     address: str | None
     village_code: str | None
     grid: Grid | None
+    village: Region | None = strawberry.field(description="The village (村/社区) of the household's village grid.")
     unit: Unit | None
     members: list[Person]
     head: Person | None
@@ -218,6 +256,10 @@ class Case:
     grid: Grid | None
     events: list[CaseEvent]
     involved_persons: list[Person]
+    caller: Person | None = strawberry.field(
+        description="Who called (a hotline ticket's 来电人), when matched to a census person.")
+    parties: list[Person] = strawberry.field(description="The parties (当事人) of a dispute or petition.")
+    beneficiaries: list[Person] = strawberry.field(description="Whose micro-wish it is (心愿人).")
     involved_households: list[Household]
     involved_organizations: list[Organization]
     assignee: Person | None
