@@ -72,6 +72,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX notification_grid_path IF NOT EXISTS FOR (n:Notification) ON (n.gridPath)",
         "CREATE CONSTRAINT period_code IF NOT EXISTS FOR (n:Period) REQUIRE n.code IS UNIQUE",
     )),
+    Migration(10, "visits (走访) keyed by id, found by household grid and date", (
+        "CREATE CONSTRAINT visit_id IF NOT EXISTS FOR (n:Visit) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX visit_grid_path IF NOT EXISTS FOR (n:Visit) ON (n.gridPath)",
+        "CREATE INDEX visit_at IF NOT EXISTS FOR (n:Visit) ON (n.at)",
+    )),
 )
 
 

@@ -61,6 +61,7 @@ NODE_TYPES: dict[str, NodeType] = {
                        "extensionUntil", "extensionReason", "extensionRequestedBy", "extensionRequestedIn",
                        "extensions"}),
         ),
+        NodeType("Visit", "id", frozenset({"id", "at", "mode", "note", "gridPath", "visitorName"})),
         NodeType("Period", "code", frozenset({"code", "start", "end"})),
         NodeType("Notification", "id", frozenset({"id", "caseCode", "threshold", "at", "deadline", "recipientKey",
                                                   "recipientName", "role", "gridPath", "title", "delivered",
@@ -95,6 +96,9 @@ RELATIONSHIPS: tuple[tuple[str, str, str], ...] = (
     ("Person", "WORKS_FOR", "Organization"),       # {title}
     ("Case", "IN_GRID", "Grid"),
     ("Notification", "ABOUT", "Case"),
+    ("Person", "MADE", "Visit"),
+    ("Visit", "TO", "Household"),
+    ("Visit", "RAISED", "Case"),
     ("Grid", "RATED", "Period"),                   # {stars, score, at}
     ("Case", "INVOLVES", "Person"),                # {role}
     ("Case", "INVOLVES", "Household"),

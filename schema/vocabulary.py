@@ -208,5 +208,20 @@ NO_RATING_ZH: frozenset[str] = frozenset({"未评价", "未回访", "无", "暂�
 # Ratings counted as satisfied in satisfaction rates (满意率).
 SATISFIED: frozenset[Satisfaction] = frozenset(Satisfaction) - {Satisfaction.DISSATISFIED}
 
+class VisitMode(StrEnum):
+    """How a household was visited (走访方式)."""
+
+    HOME = "home"      # 入户
+    PHONE = "phone"    # 电话
+    WECHAT = "wechat"  # 微信
+    OTHER = "other"    # 其他
+
+
+VISIT_MODE_ZH: dict[str, VisitMode] = {
+    "入户": VisitMode.HOME, "入户走访": VisitMode.HOME, "上门": VisitMode.HOME, "走访": VisitMode.HOME,
+    "电话": VisitMode.PHONE, "电话回访": VisitMode.PHONE, "微信": VisitMode.WECHAT, "视频": VisitMode.WECHAT,
+    "其他": VisitMode.OTHER,
+}
+
 CONTACT_LIMIT = 20        # a party member contacts at most 20 households
 CONTACT_EXEMPT_AGE = 70   # members aged 70+ are normally exempt

@@ -48,6 +48,7 @@ ALLOWED_MOVES = (
     f" AND coalesce({{v}}.extensions, 0) < {EXTENSIONS_ALLOWED} ELSE true END]"
 )
 CURRENT = "{r}.until IS NULL"  # an assignment not yet closed (closed ones stay as the case's history)
+LAST_VISITED = "head(COLLECT { MATCH (lastVisit:Visit)-[:TO]->({v}) RETURN lastVisit.at ORDER BY lastVisit.at DESC })"
 CONTACT_COUNT = "COUNT { ({v})-[:CONTACTS]->(:Household) }"
 # A region's grids ({r}): those in the region or a region below it (a town's management areas, its villages'
 # village grids), keeping only the topmost, so that what lies under them (by the indexed path) is counted once.
@@ -99,6 +100,7 @@ PERSON_FIELDS: dict[str, Prop | Rel | Embed] = {
                       row="{mediator: {v}, case: {t}, outcome: {r}.outcome, on: {r}.on}", scope_as="Case"),
     "claimedWishes": Rel("Case", "({v})-[:CLAIMED]->({t}:Case)", many=True, order="{t}.code"),
     "worksFor": Rel("Organization", "({v})-[:WORKS_FOR]->({t}:Organization)", many=True, order="{t}.code"),
+    "visits": Rel("Visit", "({v})-[:MADE]->({t}:Visit)", many=True, order="{t}.at DESC, {t}.id"),
 }
 PERSON_FILTERS = {
     "name": Filter("{v}.name = {p}"),
@@ -172,6 +174,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
                                  order="{t}.key"),
         "contacted": Prop("EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }"),
         "cases": Rel("Case", "({t}:Case)-[:INVOLVES]->({v})", connection=True),
+        "lastVisitedAt": Prop(LAST_VISITED),
+        "visits": Rel("Visit", "({t}:Visit)-[:TO]->({v})", many=True, order="{t}.at DESC, {t}.id"),
     }, sort={"code": "code", "number": "number", "address": "address"}, filters={
         "codes": Filter("{v}.code IN {p}"),
         "gridCode": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
@@ -247,6 +251,12 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         **_props("id", "seq", "at", "action", "fromStatus", "toStatus", "actor", "note"),
         "case": Rel("Case", "({t}:Case)-[:HAS_EVENT]->({v})"),
     }),
+    Spec("Visit", "Visit", scope=IN_SCOPE, fields={
+        **_props("id", "at", "mode", "note"),
+        "visitor": Rel("Person", "({t}:Person)-[:MADE]->({v})"),
+        "household": Rel("Household", "({v})-[:TO]->({t}:Household)"),
+        "raised": Rel("Case", "({v})-[:RAISED]->({t}:Case)"),
+    }, sort={"at": "at"}, filters={}),
     Spec("Notification", "Notification", scope=IN_SCOPE, fields={
         **_props("id", "caseCode", "threshold", "at", "deadline", "recipientKey", "recipientName", "role", "title",
                  "readAt", "readBy"),
@@ -270,6 +280,17 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
     }),
     Spec("MediatorRecord", None, fields={
         "mediator": Embed("Person", "{v}.mediator"), **_props("cases", "successes", "similarCases"),
+    }),
+    Spec("DepartureImpact", None, fields={
+        "person": Embed("Person", "{v}.person"),
+        "households": Embed("Household", "{v}.households", many=True),
+        "units": Embed("Unit", "{v}.units", many=True),
+        "grids": Embed("Grid", "{v}.grids", many=True),
+        "openCases": Embed("Case", "{v}.openCases", many=True),
+        "claimedWishes": Embed("Case", "{v}.claimedWishes", many=True),
+    }),
+    Spec("SuccessorCandidate", None, fields={
+        "member": Embed("PartyMember", "{v}.member"), **_props("score", "load", "visits", "reasons"),
     }),
     Spec("SimilarDisputes", None, fields={
         "disputes": Embed("SimilarDispute", "{v}.disputes", many=True),

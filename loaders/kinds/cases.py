@@ -194,6 +194,11 @@ class CaseHandler(KindHandler):
             return None
         if limit is None:
             limit = default_limit(self.case_kind, self._urgency(row, emit))
+        if limit.working and not self.state.calendar.covers(reported.year):
+            emit(Problem("holidays_unknown", "warning", f"there is no holiday schedule for {reported.year}, so the "
+                         "working days of this deadline are counted Monday to Friday. Add "
+                         f"{reported.year}.toml to the folder named by GRIDGRAPH_HOLIDAYS_DIR (see README, Cases) "
+                         "and import again.", row.number, "reported"))
         try:
             return deadline_after(limit, reported, self.state.calendar)
         except DeadlineError as problem:

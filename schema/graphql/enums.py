@@ -17,15 +17,16 @@ from schema.vocabulary import (
     PartyOrgKind,
     PersonTag,
     Satisfaction,
+    VisitMode,
 )
 
 # The vocabulary's enumerations become GraphQL enums under their own names (decorated in place).
 for _vocabulary in (GridKind, PersonTag, CaseKind, CaseStatus, EscalationLevel, MediationOutcome, PartyOrgKind,
-                    CaseAction, Urgency, Satisfaction):
+                    CaseAction, Urgency, Satisfaction, VisitMode):
     strawberry.enum(_vocabulary)
 
 __all__ = ["CaseAction", "CaseKind", "CaseStatus", "EscalationLevel", "GridKind", "MediationOutcome", "PartyOrgKind",
-           "PersonTag", "Satisfaction", "Urgency"]
+           "PersonTag", "Satisfaction", "Urgency", "VisitMode"]
 
 
 @strawberry.enum

@@ -20,6 +20,7 @@ from schema.graphql.enums import (
     PersonTag,
     SortDirection,
     Urgency,
+    VisitMode,
 )
 
 
@@ -121,6 +122,16 @@ class CodeOrder:
 class AuditOrder:
     field: AuditSortKey
     direction: SortDirection = SortDirection.DESC
+
+
+@strawberry.input
+class LogVisitInput:
+    household_code: str
+    visitor_key: str = strawberry.field(description="The party member or grid staff member who visited.")
+    mode: VisitMode = VisitMode.HOME
+    at: datetime | None = strawberry.field(default=None, description="When (default: now); never in the future.")
+    note: str | None = None
+    case_code: str | None = strawberry.field(default=None, description="A case the visit turned up (in scope).")
 
 
 @strawberry.input

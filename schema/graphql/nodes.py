@@ -20,6 +20,7 @@ from schema.graphql.enums import (
     MediationOutcome,
     PersonTag,
     Satisfaction,
+    VisitMode,
 )
 from schema.graphql.inputs import (
     CaseFilter,
@@ -141,6 +142,8 @@ class Household:
     head: Person | None
     contacting_members: list[PartyMember]
     contacted: bool
+    last_visited_at: datetime | None = strawberry.field(description="When the household was last visited (走访).")
+    visits: list[Visit] = strawberry.field(description="Visits to the household, latest first.")
 
     @strawberry.field
     def cases(self, info: Info, first: int | None = None, after: str | None = None,
@@ -169,6 +172,7 @@ class PersonFields:
     mediations: list[Mediation]
     claimed_wishes: list[Case]
     works_for: list[Organization]
+    visits: list[Visit] = strawberry.field(description="Visits this person made, latest first.")
 
     @strawberry.field
     def cases(self, info: Info, first: int | None = None, after: str | None = None,
@@ -287,6 +291,17 @@ class Mediation:
     case: Case
     outcome: MediationOutcome | None
     on: date | None
+
+
+@strawberry.type(description="A visit (走访) to a household: by whom, when, how, and the case it raised.")
+class Visit:
+    id: str
+    at: datetime
+    mode: VisitMode
+    note: str | None
+    visitor: Person | None
+    household: Household | None
+    raised: Case | None
 
 
 @strawberry.type(description="The stars and score a grid was rated for a period.")
