@@ -29,10 +29,13 @@ MERGE_INTO = """
 UNWIND $pairs AS pair
 MATCH (n:Person {key: pair.from})
 MATCH (p:Person {key: pair.to})
-CALL (n, p) { MATCH (n)-[r:GRID_CHIEF_OF]->(g) MERGE (p)-[:GRID_CHIEF_OF]->(g) DELETE r }
+CALL (n, p) {
+  MATCH (n)-[r:GRID_CHIEF_OF]->(g) MERGE (p)-[x:GRID_CHIEF_OF]->(g) ON CREATE SET x.source = r.source DELETE r
+}
 CALL (n, p) {
   MATCH (n)-[r:GRID_MEMBER_OF]->(g)
-  MERGE (p)-[x:GRID_MEMBER_OF]->(g) SET x.kind = r.kind, x.department = r.department
+  MERGE (p)-[x:GRID_MEMBER_OF]->(g) ON CREATE SET x.source = r.source
+  SET x.kind = r.kind, x.department = r.department
   DELETE r
 }
 CALL (n, p) { MATCH (n)-[r:UNIT_CHIEF_OF]->(u) MERGE (p)-[:UNIT_CHIEF_OF]->(u) DELETE r }

@@ -67,6 +67,10 @@ def village_key(name: str) -> str:
 def village_variants(name: str) -> set[str]:
     """The forms under which a village may be written: its key, and the key without ``村``/``社区``."""
     key = village_key(name)
+    for suffix in ("二级网格", "总网格", "大网格", "网格"):  # a village grid named 东村网格
+        if key.endswith(suffix) and len(key) - len(suffix) >= 2:
+            key = key[: -len(suffix)]
+            break
     variants = {key}
     for suffix in ("村", "社区", "居"):
         if key.endswith(suffix) and len(key) - len(suffix) >= 2:

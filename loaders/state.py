@@ -103,7 +103,10 @@ class GridIndex:
         code = clean_code(text)
         if code in self.by_code:
             return self.village_code(self.by_code[code])
-        found = self._village_table().get(village_key(text), set())
+        table = self._village_table()
+        found = table.get(village_key(text), set())
+        if not found:  # 李庄村 for a village known as 李庄
+            found = set().union(*(table.get(v, set()) for v in village_variants(text)))
         return next(iter(found)) if len(found) == 1 else None
 
     def village_in(self, text: str | None) -> str | None:
@@ -176,7 +179,18 @@ class GridIndex:
         if village is not None:
             codes = {c for c in codes if self.village_code(self.by_code[c]) == village}
         if len(codes) == 1:
-            return self.by_code[next(iter(codes))]
+            found_code = next(iter(codes))
+            if village is None:
+                # 第1网格 is one grid's exact name, yet also the short name of other villages' first grids.
+                own = self.village_code(self.by_code[found_code])
+                villages = self._village_names.get(own, set()) | {self.village_label(own)}
+                if _without_village(name, villages) == name:
+                    same = self._short_table().get((None, grid_short_name(name)), set())
+                    if len(same) > 1:
+                        raise ValueProblem("grid_ambiguous", f"grid {name!r} could be {self._list(same)}; write the "
+                                           "village in a 所属村 column, in the sheet name or in the file name, or "
+                                           "write the grid code.")
+            return self.by_code[found_code]
         if len(codes) > 1:
             raise ValueProblem("grid_ambiguous", f"several grids are named {name!r}: {self._list(codes)}; "
                                                  "write the grid code instead.")
@@ -193,6 +207,8 @@ class GridIndex:
             return self.by_code[village]
         names = self._village_names.get(village, set()) | {self.village_label(village)} if village else set()
         short = grid_short_name(_without_village(name, names))
+        if short.isdigit():
+            short += "网格"  # a grid column holding only its number: 1 is 第1网格
         found = self._short_table().get((village, short), set())
         if len(found) == 1:
             return self.by_code[next(iter(found))]

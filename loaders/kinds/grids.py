@@ -11,7 +11,8 @@ grid named after the village, coded by the village's division code when the rost
 without a code gets ``<village grid code>-<short name>`` (``370781102201-1网格``). Villages and towns become
 ``Region`` nodes {code, name, level} when their division code is known; the village grid is ``IN_REGION`` its
 village. Grid chiefs and members are linked to census persons by their ID-number columns (see
-:mod:`loaders.kinds.staff`).
+:mod:`loaders.kinds.staff`); the roster replaces the chiefs and members it lists, but not the posts a staff roster
+added (``source: 'staffRoster'``).
 """
 
 from __future__ import annotations
@@ -77,8 +78,9 @@ RETURN row.i AS i, CASE WHEN g IS NULL THEN null ELSE g {.name, .level, .kind, .
   parents: [(g)-[:PART_OF]->(p:Grid) | p.code], regions: [(g)-[:IN_REGION]->(r:Region) | r.code],
   places: [(g)-[:IN_REGION]->(r:Region) WHERE r.name IS NOT NULL | r.code] +
           [(g)-[:IN_REGION]->(:Region)-[:PART_OF]->(t:Region) WHERE t.name IS NOT NULL | t.code],
-  chiefs: [(c:Person)-[:GRID_CHIEF_OF]->(g) | [c.key, c.phoneHash]],
-  members: [(m:Person)-[r:GRID_MEMBER_OF]->(g) | [m.key, m.phoneHash, r.kind, r.department]]} END AS grid
+  chiefs: [(c:Person)-[r:GRID_CHIEF_OF]->(g) WHERE r.source IS NULL | [c.key, c.phoneHash]],
+  members: [(m:Person)-[r:GRID_MEMBER_OF]->(g) WHERE r.source IS NULL | [m.key, m.phoneHash, r.kind, r.department]]
+} END AS grid
 """
 
 WRITE_GRIDS = """
@@ -92,10 +94,10 @@ WITH DISTINCT g, row
 OPTIONAL MATCH (g)-[old:IN_REGION]->(r) WHERE r.code <> coalesce(row.region, '')
 DELETE old
 WITH DISTINCT g, row
-OPTIONAL MATCH (c)-[old:GRID_CHIEF_OF]->(g) WHERE NOT c.key IN [s IN row.chiefs | s.key]
+OPTIONAL MATCH (c)-[old:GRID_CHIEF_OF]->(g) WHERE NOT c.key IN [s IN row.chiefs | s.key] AND old.source IS NULL
 DELETE old
 WITH DISTINCT g, row
-OPTIONAL MATCH (m)-[old:GRID_MEMBER_OF]->(g) WHERE NOT m.key IN [s IN row.members | s.key]
+OPTIONAL MATCH (m)-[old:GRID_MEMBER_OF]->(g) WHERE NOT m.key IN [s IN row.members | s.key] AND old.source IS NULL
 DELETE old
 """
 
@@ -191,10 +193,13 @@ class GridsHandler(KindHandler):
             else:
                 parsed[item.code] = item
         for item in pending:
-            if self._place_in_village(item, parsed, emit):
+            placed = self._place_in_village(item, parsed, emit)
+            if placed == "grid":
                 parsed[item.code] = item
-            else:
+            elif placed == "rejected":
                 yield Skip(item.row.number, "rejected")
+            elif placed == "known":
+                yield Skip(item.row.number, "unchanged")  # the village's own row, its grid already listed
         grids = self.state.grids
         paths: dict[str, tuple[str, int]] = {}
         rejected: set[str] = set()
@@ -248,8 +253,12 @@ class GridsHandler(KindHandler):
             yield GridRecord(item.row.number, item.code, props, item.parent, item.region, chiefs, members,
                              old_paths[item.code], item.regions)
 
-    def _place_in_village(self, item: _Parsed, parsed: dict[str, _Parsed], emit: Emit) -> bool:
-        """Put a grid under the village its roster row names, creating the village's grid when needed."""
+    def _place_in_village(self, item: _Parsed, parsed: dict[str, _Parsed], emit: Emit) -> str:
+        """Put a grid under the village its roster row names, creating the village's grid when needed.
+
+        ``'grid'`` when placed; ``'village'`` when the row is the village's own (the village's new grid takes the
+        row's details); ``'known'`` for the village's own row when its grid is listed or imported already;
+        ``'rejected'`` for a grid listed twice."""
         assert item.village is not None
         village_name = village_key(item.village)
         region, item.region = item.region, None  # a roster that names the village gives the village's code
@@ -269,8 +278,12 @@ class GridsHandler(KindHandler):
                                    "parent": town_code if item.town else None})
                 parsed[village_code] = _Parsed(Row(0, {}), village_code, village_name, 2, None, None, region, None,
                                                None, item.town, places)
-        if village_code == item.code or (item.name == village_name and clean_code(item.row.get("code")) is None):
-            return False  # the village's own row, already placed
+        if village_code == item.code or (village_key(item.name) == village_name and not item.code):
+            village = parsed.get(village_code)
+            if village is not None and village.row.number == 0:  # the village's grid made above: this is its row
+                village.row, village.kind, village.stars = item.row, item.kind, item.stars
+                return "village"
+            return "known"
         if item.parent is None:
             item.parent = village_code
         elif item.parent not in parsed and item.parent not in self.state.grids.by_code:
@@ -290,8 +303,8 @@ class GridsHandler(KindHandler):
         if item.code in parsed:
             emit(Problem("grid_duplicate", "rejected", f"grid {item.name} of {item.village} is already listed at "
                          f"row {parsed[item.code].row.number}; each grid once.", item.row.number, "name", item.name))
-            return False
-        return True
+            return "rejected"
+        return "grid"
 
     def _parse(self, row: Row, emit: Emit) -> _Parsed | None:
         code = clean_code(row.get("code"))

@@ -3,7 +3,8 @@
 A row whose 职务 names a grid chief (网格长) writes ``(:Person)-[:GRID_CHIEF_OF]->(:Grid)``; any other post
 (专职网格员, 兼职网格员, 专业网格员 …) ``-[:GRID_MEMBER_OF {kind, department}]->``. The person is the census
 person of the ID number when the row gives one, else known by name in the village and linked at the end of the
-run (see :mod:`loaders.kinds.staff`). A roster only adds posts: removing one is the grid roster's business.
+run (see :mod:`loaders.kinds.staff`). A roster only adds posts; the posts it adds carry ``source:
+'staffRoster'``, so a grid roster (which replaces the chiefs and members it lists) leaves them alone.
 """
 
 from __future__ import annotations
@@ -43,9 +44,11 @@ UNWIND $rows AS row
 MATCH (g:Grid {code: row.grid})
 WITH g, row, row.person AS s
 """ + MERGE_STAFF + """
-FOREACH (_ IN CASE WHEN row.chief THEN [1] ELSE [] END | MERGE (p)-[:GRID_CHIEF_OF]->(g))
+FOREACH (_ IN CASE WHEN row.chief THEN [1] ELSE [] END |
+  MERGE (p)-[r:GRID_CHIEF_OF]->(g) ON CREATE SET r.source = 'staffRoster')
 FOREACH (_ IN CASE WHEN row.chief THEN [] ELSE [1] END |
-  MERGE (p)-[r:GRID_MEMBER_OF]->(g) SET r.kind = s.kind, r.department = s.department)
+  MERGE (p)-[r:GRID_MEMBER_OF]->(g) ON CREATE SET r.source = 'staffRoster'
+  SET r.kind = s.kind, r.department = s.department)
 """
 
 
