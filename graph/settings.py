@@ -78,6 +78,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("GRIDGRAPH_PORT", "8000", "Port the API listens on."),
     SettingSpec("GRIDGRAPH_DEBUG", "false", "Report Cypher query count and database time in GraphQL extensions."),
     SettingSpec("GRIDGRAPH_MAX_PAGE_SIZE", "100", "Largest page a GraphQL connection returns."),
+    SettingSpec("GRIDGRAPH_MAX_QUERY_COST", "30000",
+                "Largest estimated cost (rows) of one GraphQL request; more is refused before Neo4j."),
+    SettingSpec("GRIDGRAPH_MAX_CYPHER_SIZE", "32768",
+                "Largest Cypher text (characters) one GraphQL field compiles to."),
+    SettingSpec("GRIDGRAPH_MAX_SUBQUERIES", "40", "Most subqueries one GraphQL field compiles to."),
+    SettingSpec("GRIDGRAPH_RATE_LIMIT", "600",
+                "Requests per minute one token may make to /graphql and /cypher (per process; 0: no limit)."),
+    SettingSpec("GRIDGRAPH_MAX_BODY_SIZE", "1m", "Largest request body /graphql and /cypher accept (e.g. 1m, 256k)."),
 )
 
 
@@ -125,6 +133,13 @@ def _positive(cast: Callable[[str], float]) -> Callable[[str], float]:
     return check
 
 
+def _not_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError("must be 0 or more")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     neo4j_uri: str | None
@@ -145,6 +160,11 @@ class Settings:
     port: int
     debug: bool
     max_page_size: int
+    max_query_cost: int = 30000
+    max_cypher_size: int = 32768
+    max_subqueries: int = 40
+    rate_limit: int = 600
+    max_body_size: int = 1024 * 1024
 
     @property
     def local(self) -> bool:
@@ -185,4 +205,9 @@ class Settings:
             port=int(_cast(merged, "GRIDGRAPH_PORT", _positive(int))),
             debug=bool(_cast(merged, "GRIDGRAPH_DEBUG", _bool)),
             max_page_size=int(_cast(merged, "GRIDGRAPH_MAX_PAGE_SIZE", _positive(int))),
+            max_query_cost=int(_cast(merged, "GRIDGRAPH_MAX_QUERY_COST", _positive(int))),
+            max_cypher_size=int(_cast(merged, "GRIDGRAPH_MAX_CYPHER_SIZE", _positive(int))),
+            max_subqueries=int(_cast(merged, "GRIDGRAPH_MAX_SUBQUERIES", _positive(int))),
+            rate_limit=int(_cast(merged, "GRIDGRAPH_RATE_LIMIT", _not_negative)),
+            max_body_size=int(_cast(merged, "GRIDGRAPH_MAX_BODY_SIZE", _positive(parse_size))),
         )
