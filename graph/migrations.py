@@ -99,6 +99,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     )),
     Migration(4, "opaque person keys: persons keyed by their ID hash get a key unrelated to it", (),
               data=_rekey_persons),
+    Migration(9, "no rating is no value: satisfaction 'unrated' removed (it was counted as rated)", (
+        "MATCH (c:Case {satisfaction: 'unrated'}) REMOVE c.satisfaction",
+    )),
 )
 
 

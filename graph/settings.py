@@ -86,6 +86,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("GRIDGRAPH_RATE_LIMIT", "600",
                 "Requests per minute one token may make to /graphql and /cypher (per process; 0: no limit)."),
     SettingSpec("GRIDGRAPH_MAX_BODY_SIZE", "1m", "Largest request body /graphql and /cypher accept (e.g. 1m, 256k)."),
+    SettingSpec("GRIDGRAPH_HOLIDAYS_DIR", None,
+                "Folder of <year>.toml holiday schedules that override the shipped ones (working-day deadlines)."),
 )
 
 
@@ -112,6 +114,14 @@ def parse_size(text: str) -> int:
     if value and value[-1] in units:
         return int(float(value[:-1]) * units[value[-1]])
     return int(value)
+
+
+def _path(text: str | None) -> Path | None:
+    """A folder setting; relative paths are taken from the project, as GRIDGRAPH_VAR_DIR is."""
+    if text is None:
+        return None
+    path = Path(text)
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def _bool(text: str) -> bool:
@@ -165,6 +175,7 @@ class Settings:
     max_subqueries: int = 40
     rate_limit: int = 600
     max_body_size: int = 1024 * 1024
+    holidays_dir: Path | None = None
 
     @property
     def local(self) -> bool:
@@ -210,4 +221,5 @@ class Settings:
             max_subqueries=int(_cast(merged, "GRIDGRAPH_MAX_SUBQUERIES", _positive(int))),
             rate_limit=int(_cast(merged, "GRIDGRAPH_RATE_LIMIT", _not_negative)),
             max_body_size=int(_cast(merged, "GRIDGRAPH_MAX_BODY_SIZE", _positive(parse_size))),
+            holidays_dir=_path(_env(merged, "GRIDGRAPH_HOLIDAYS_DIR")),
         )

@@ -35,6 +35,7 @@ from loaders.readers import ReadError, SheetReader, SheetRef, discover, sheet_he
 from loaders.report import ImportReport, Issue, SheetSummary
 from loaders.state import RunState
 from loaders.values import to_halfwidth
+from schema.calendar import working_calendar
 from schema.sensitive import SensitiveData
 
 DEFAULT_BATCH_SIZE = 5000
@@ -70,6 +71,7 @@ class Importer:
         self.writers = writers
         self.progress = progress
         self.sensitive = SensitiveData.from_settings(settings)
+        self.calendar = working_calendar(settings.holidays_dir)
         self.report = ImportReport(dry_run=dry_run)
         self._writing: dict[str, Future[BatchResult]] = {}  # key → the last batch submitted that touches it
 
@@ -77,7 +79,7 @@ class Importer:
         """Import every readable sheet of ``paths``; unreadable inputs are recorded in the report."""
         started = time.perf_counter()
         plan = self._plan(paths)
-        state = RunState.load(self.db, self.sensitive)
+        state = RunState.load(self.db, self.sensitive, self.calendar)
         with ThreadPoolExecutor(max_workers=self.writers, thread_name_prefix="gridgraph-writer") as writer:
             pending: deque[_Pending] = deque()
             for kind, items in groupby(plan, key=lambda p: p.header.kind.name):

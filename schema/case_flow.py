@@ -6,28 +6,14 @@ county) and the higher level accepts it again. Rating records the resident's sat
 done. Every move is recorded as a ``CaseEvent``; this module only decides whether a move is legal and what it
 leads to.
 
-Deadlines (期限) by case kind, counted from the moment the case is reported:
-
-- hotline (12345): by urgency, ``urgent`` the same day, ``priority`` 3 working days, ``normal`` 13 working days;
-- dispute: 30 days (the usual term of people's mediation);
-- petition: 60 days (the term for handling a petition);
-- order (a resident's order): 7 days;
-- wish (a micro-wish): 30 days;
-- supervision: 15 working days;
-- project (a micro-update): 90 days.
-
-Working days are Monday to Friday (public holidays are not modelled); a deadline falls at the end of its day in
-China Standard Time.
+Deadlines are :mod:`schema.deadlines`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
 from enum import StrEnum
 
-from schema.vocabulary import CaseKind, CaseStatus, EscalationLevel
-
-CHINA_TIME = timezone(timedelta(hours=8))
+from schema.vocabulary import CaseStatus, EscalationLevel
 
 
 class CaseAction(StrEnum):
@@ -40,12 +26,6 @@ class CaseAction(StrEnum):
     REJECT = "reject"
     ESCALATE = "escalate"
     RATE = "rate"
-
-
-class Urgency(StrEnum):
-    URGENT = "urgent"      # 特急: the same day
-    PRIORITY = "priority"  # 紧急: 3 working days
-    NORMAL = "normal"      # 一般: 13 working days
 
 
 S = CaseStatus
@@ -104,36 +84,3 @@ def move(action: CaseAction, status: CaseStatus,
     if action == CaseAction.ESCALATE:
         new_level = next_level(level) or level
     return TRANSITIONS[action][status], new_level
-
-
-def add_working_days(day: datetime, count: int) -> datetime:
-    """``day`` moved forward by ``count`` working days (Monday to Friday)."""
-    current = day
-    remaining = count
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
-
-
-def _end_of_day(moment: datetime) -> datetime:
-    local = moment.astimezone(CHINA_TIME)
-    return datetime.combine(local.date(), time(23, 59, 59), tzinfo=CHINA_TIME)
-
-
-CALENDAR_DAYS: dict[CaseKind, int] = {
-    CaseKind.DISPUTE: 30, CaseKind.PETITION: 60, CaseKind.ORDER: 7, CaseKind.WISH: 30, CaseKind.PROJECT: 90,
-}
-WORKING_DAYS: dict[CaseKind, int] = {CaseKind.SUPERVISION: 15}
-HOTLINE_WORKING_DAYS: dict[Urgency, int] = {Urgency.URGENT: 0, Urgency.PRIORITY: 3, Urgency.NORMAL: 13}
-
-
-def deadline_for(kind: CaseKind, reported_at: datetime, urgency: Urgency = Urgency.NORMAL) -> datetime:
-    """When a case of ``kind`` reported at ``reported_at`` must be done (end of that day, China time)."""
-    local = reported_at.astimezone(CHINA_TIME)
-    if kind == CaseKind.HOTLINE:
-        return _end_of_day(add_working_days(local, HOTLINE_WORKING_DAYS[urgency]))
-    if kind in WORKING_DAYS:
-        return _end_of_day(add_working_days(local, WORKING_DAYS[kind]))
-    return _end_of_day(local + timedelta(days=CALENDAR_DAYS[kind]))

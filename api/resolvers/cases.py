@@ -20,11 +20,13 @@ from api.compile.selection import current_field
 from api.context import ApiContext, CountingTransaction
 from api.errors import BadInput, IllegalCaseMove, NotFound
 from api.resolvers.common import context, new_compiler, where
-from schema.case_flow import CaseAction, IllegalMove, deadline_for, move
+from schema.calendar import working_calendar
+from schema.case_flow import CaseAction, IllegalMove, move
+from schema.deadlines import DeadlineError, deadline_for
 from schema.graphql.enums import Satisfaction
 from schema.graphql.inputs import ReportCaseInput
 from schema.graphql.nodes import Case
-from schema.vocabulary import CaseKind, CaseStatus, EscalationLevel
+from schema.vocabulary import CASE_CODE_PREFIX, CaseKind, CaseStatus, EscalationLevel
 
 Extra = Callable[[CountingTransaction, Compiler], None]
 REPORTED_YEARS = (1900, 2100)  # a sane range for when a case was reported (deadlines are computed from it)
@@ -172,7 +174,11 @@ def report_case(info: Info, input: ReportCaseInput) -> Case:
         raise BadInput(f"reportedAt: {reported:%Y-%m-%d} is not a date between {REPORTED_YEARS[0]} and "
                        f"{REPORTED_YEARS[1]}; give the date the case was reported")
     kind = CaseKind(input.kind)
-    code = input.code or f"{kind.value[0].upper()}{reported:%Y%m%d}-{secrets.token_hex(3)}"
+    try:
+        deadline = deadline_for(kind, reported, working_calendar(ctx.settings.holidays_dir), input.urgency)
+    except DeadlineError as error:
+        raise BadInput(f"reportedAt: {error}") from None
+    code = input.code or f"{CASE_CODE_PREFIX[kind]}{reported:%Y%m%d}-{secrets.token_hex(3)}"
     persons, households = _unique(input.person_keys), _unique(input.household_codes)
     compiler = new_compiler(ctx)
 
@@ -182,7 +188,7 @@ def report_case(info: Info, input: ReportCaseInput) -> Case:
                                                       compiler.reference("Household", "h"))
         params = {"grid": input.grid_code, "code": code, "kind": kind.value, "category": input.category,
                   "title": input.title, "description": input.description, "reportedAt": reported,
-                  "deadline": deadline_for(kind, reported, input.urgency), "source": input.source,
+                  "deadline": deadline, "source": input.source,
                   "persons": persons, "households": households, **compiler.params}
         if tx.run("MATCH (c:Case {code: $code}) RETURN c.code AS code", params):
             raise BadInput(f"a case {code!r} exists already")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from api.auth import Role
 from graph.database import Database
-from schema.case_flow import TRANSITIONS, CaseAction, IllegalMove, allowed_moves, deadline_for, move
-from schema.vocabulary import CaseKind, CaseStatus, EscalationLevel
+from schema.case_flow import TRANSITIONS, CaseAction, IllegalMove, allowed_moves, move
+from schema.vocabulary import CaseStatus, EscalationLevel
 from tests.api.conftest import Api
 
 ALL_MOVES = [(action, status) for action in CaseAction for status in CaseStatus]
@@ -33,14 +31,6 @@ def test_escalation_climbs_to_the_county_and_stops() -> None:
         assert level == expected
     with pytest.raises(IllegalMove, match="county"):
         move(CaseAction.ESCALATE, CaseStatus.ESCALATED, level)
-
-
-def test_hotline_deadlines_follow_urgency_in_working_days() -> None:
-    friday = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 10:00 in China
-    assert deadline_for(CaseKind.HOTLINE, friday, "urgent").date().isoformat() == "2026-11-27"  # type: ignore[arg-type]
-    assert deadline_for(CaseKind.HOTLINE, friday, "priority").date().isoformat() == "2026-12-02"  # type: ignore[arg-type]
-    assert deadline_for(CaseKind.HOTLINE, friday).date().isoformat() == "2026-12-16"
-    assert deadline_for(CaseKind.DISPUTE, friday).date().isoformat() == "2026-12-27"
 
 
 CASE_FIELDS = ("code status level allowedMoves satisfaction assignee { key } "
