@@ -119,3 +119,12 @@ def test_a_named_operation_runs(http: tuple) -> None:
     status, body = graphql(http, {"query": "query A { me { role } } query B { me { name } }", "operationName": "B"})
     assert status == 200 and body["data"] == {"me": {"name": "tester"}}
 
+
+
+def test_the_cost_of_a_request_is_the_sum_of_its_root_fields(offline: Settings) -> None:
+    one = 'grid(code: "A1") { households(first: 40) { nodes { code members { key } } } }'  # nullable: both run
+    for http in client_for(replace(offline, max_query_cost=400)):
+        _, alone = graphql(http, {"query": f"{{ {one} }}"})
+        assert code_of(alone) == "DATABASE_UNAVAILABLE"  # under the budget: it went on to the database
+        _, both = graphql(http, {"query": f"{{ a: {one} b: {one} }}"})
+        assert "QUERY_TOO_EXPENSIVE" in {e["extensions"]["code"] for e in both["errors"]}
