@@ -2,7 +2,9 @@
 
 Each move runs in one write transaction: lock the case and read its status, check the move, set the new
 status (and level, assignee or rating), append a ``CaseEvent`` (created, never changed: its id
-``<code>#<seq>`` is unique), then project the case with the mutation's selection.
+``<code>#<seq>`` is unique), then project the case with the mutation's selection. Every case, grid, person,
+household and organisation a mutation names is matched within the caller's scope (``Compiler.reference``) in
+the statement that reads or writes it; outside the scope it is answered for exactly as one that does not exist.
 """
 
 from __future__ import annotations
