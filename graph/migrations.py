@@ -99,8 +99,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     )),
     Migration(4, "opaque person keys: persons keyed by their ID hash get a key unrelated to it", (),
               data=_rekey_persons),
-    Migration(9, "no rating is no value: satisfaction 'unrated' removed (it was counted as rated)", (
+    Migration(9, "no rating is no value ('unrated' removed); notifications and assessment periods keyed", (
         "MATCH (c:Case {satisfaction: 'unrated'}) REMOVE c.satisfaction",
+        "CREATE CONSTRAINT notification_id IF NOT EXISTS FOR (n:Notification) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX notification_grid_path IF NOT EXISTS FOR (n:Notification) ON (n.gridPath)",
+        "CREATE CONSTRAINT period_code IF NOT EXISTS FOR (n:Period) REQUIRE n.code IS UNIQUE",
     )),
 )
 

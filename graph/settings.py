@@ -88,6 +88,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("GRIDGRAPH_MAX_BODY_SIZE", "1m", "Largest request body /graphql and /cypher accept (e.g. 1m, 256k)."),
     SettingSpec("GRIDGRAPH_HOLIDAYS_DIR", None,
                 "Folder of <year>.toml holiday schedules that override the shipped ones (working-day deadlines)."),
+    SettingSpec("GRIDGRAPH_SCORECARD_FILE", None,
+                "TOML file of grid scorecard weights and star thresholds (default: schema/scorecard.toml)."),
+    SettingSpec("GRIDGRAPH_WEBHOOK_URL", None,
+                "URL that `gridgraph remind` POSTs new notifications to as JSON (an intranet SMS or messaging "
+                "gateway). Unset: notifications are only stored."),
 )
 
 
@@ -176,6 +181,8 @@ class Settings:
     rate_limit: int = 600
     max_body_size: int = 1024 * 1024
     holidays_dir: Path | None = None
+    webhook_url: str | None = None
+    scorecard_file: Path | None = None
 
     @property
     def local(self) -> bool:
@@ -222,4 +229,6 @@ class Settings:
             rate_limit=int(_cast(merged, "GRIDGRAPH_RATE_LIMIT", _not_negative)),
             max_body_size=int(_cast(merged, "GRIDGRAPH_MAX_BODY_SIZE", _positive(parse_size))),
             holidays_dir=_path(_env(merged, "GRIDGRAPH_HOLIDAYS_DIR")),
+            webhook_url=_env(merged, "GRIDGRAPH_WEBHOOK_URL"),
+            scorecard_file=_path(_env(merged, "GRIDGRAPH_SCORECARD_FILE")),
         )

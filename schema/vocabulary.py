@@ -99,6 +99,7 @@ class CaseStatus(StrEnum):
     DISPATCHED = "dispatched"
     IN_PROGRESS = "inProgress"
     RESOLVED = "resolved"
+    FOLLOWED_UP = "followedUp"  # 已回访: visited after resolution, before verification
     VERIFIED = "verified"
     CLOSED = "closed"
     REJECTED = "rejected"
@@ -106,7 +107,7 @@ class CaseStatus(StrEnum):
 
 
 OPEN_STATUSES: frozenset[CaseStatus] = frozenset(CaseStatus) - {
-    CaseStatus.RESOLVED, CaseStatus.VERIFIED, CaseStatus.CLOSED, CaseStatus.REJECTED,
+    CaseStatus.RESOLVED, CaseStatus.FOLLOWED_UP, CaseStatus.VERIFIED, CaseStatus.CLOSED, CaseStatus.REJECTED,
 }
 
 

@@ -66,7 +66,8 @@ def apply_move(info: Info, code: str, action: CaseAction, note: str | None = Non
         scope = compiler.scope("Case", "c")
         # Setting a property takes the node's write lock: concurrent moves of one case queue up here.
         rows = tx.run(f"MATCH (c:Case {{code: $code}}){where([scope])} SET c.status = c.status "
-                      "RETURN c.status AS status, coalesce(c.level, 'grid') AS level, c.kind AS kind",
+                      "RETURN c.status AS status, coalesce(c.level, 'grid') AS level, c.kind AS kind, "
+                      "coalesce(c.extensionRequested, false) AS requested, coalesce(c.extensions, 0) AS extensions",
                       {"code": code, **compiler.params})
         if not rows:
             raise NotFound(f"no case {code!r} in your scope")
@@ -74,7 +75,8 @@ def apply_move(info: Info, code: str, action: CaseAction, note: str | None = Non
             raise BadInput(f"case {code} is a {rows[0]['kind']}, not a {kind.value}")
         status = CaseStatus(rows[0]["status"])
         try:
-            new_status, new_level = move(action, status, EscalationLevel(rows[0]["level"]))
+            new_status, new_level = move(action, status, EscalationLevel(rows[0]["level"]), rows[0]["requested"],
+                                         rows[0]["extensions"])
         except IllegalMove as exc:
             raise IllegalCaseMove(str(exc), currentStatus=status.value,
                                   allowedMoves=[a.value for a in exc.allowed]) from None
@@ -95,7 +97,8 @@ def accept_case(info: Info, code: str, note: str | None = None) -> Case:
 
 def dispatch_case(info: Info, code: str, assignee_key: str | None = None, organization_code: str | None = None,
                   note: str | None = None) -> Case:
-    """Dispatch to a person (e.g. a grid member) or an organisation; the previous assignment is replaced."""
+    """Dispatch to a person (e.g. a grid member) or an organisation; the previous assignment is closed (its
+    ``until`` set), not deleted, so the case keeps who held it when."""
     if (assignee_key is None) == (organization_code is None):
         raise BadInput("dispatch needs exactly one of assigneeKey and organizationCode")
 
@@ -105,8 +108,8 @@ def dispatch_case(info: Info, code: str, assignee_key: str | None = None, organi
         # The assignee is resolved within the caller's scope in the statement that writes the assignment.
         rows = tx.run(f"MATCH (c:Case {{code: $code}}) MATCH (x:{label} {{{key}: $value}})"
                       f"{where([compiler.reference(label, 'x')])} "
-                      "OPTIONAL MATCH (c)-[old:ASSIGNED_TO]->() DELETE old "
-                      "WITH DISTINCT c, x MERGE (c)-[:ASSIGNED_TO]->(x) RETURN count(*) AS n",
+                      "CALL (c) { MATCH (c)-[old:ASSIGNED_TO]->() WHERE old.until IS NULL SET old.until = datetime() } "
+                      "CREATE (c)-[:ASSIGNED_TO {since: datetime()}]->(x) RETURN count(*) AS n",
                       {"code": code, "value": value, **compiler.params})
         if not rows or rows[0]["n"] == 0:
             raise NotFound(f"no {label.lower()} {value!r} in your scope to dispatch to")
