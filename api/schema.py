@@ -123,8 +123,9 @@ class Mutation:
 
 
 def caller_may_see(error: GraphQLError) -> bool:
-    """Errors raised on purpose (ApiError) and GraphQL's own syntax/validation errors are shown as they are."""
-    return error.original_error is None or isinstance(error.original_error, ApiError)
+    """Errors raised on purpose (ApiError) and GraphQL's own syntax, validation and input coercion errors (a
+    variable that is not a 32-bit Int …, whose cause is graphql-core's own GraphQLError) are shown as they are."""
+    return error.original_error is None or isinstance(error.original_error, ApiError | GraphQLError)
 
 
 def compiled_type(name: str) -> bool:

@@ -88,6 +88,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "Most characters in a workbook's shared-string table (all its distinct texts together)."),
     SettingSpec("GRIDGRAPH_LOAD_READER_MEMORY", "2g",
                 "Memory cap of the child process that reads .xls, .xlsb and .ods files (e.g. 512m, 2g)."),
+    SettingSpec("GRIDGRAPH_MAX_QUERY_COST", "30000",
+                "Largest estimated cost (rows) of one GraphQL request; more is refused before Neo4j."),
+    SettingSpec("GRIDGRAPH_MAX_CYPHER_SIZE", "32768",
+                "Largest Cypher text (characters) one GraphQL field compiles to."),
+    SettingSpec("GRIDGRAPH_MAX_SUBQUERIES", "40", "Most subqueries one GraphQL field compiles to."),
+    SettingSpec("GRIDGRAPH_RATE_LIMIT", "600",
+                "Requests per minute one token may make to /graphql and /cypher (per process; 0: no limit)."),
+    SettingSpec("GRIDGRAPH_MAX_BODY_SIZE", "1m", "Largest request body /graphql and /cypher accept (e.g. 1m, 256k)."),
     SettingSpec("GRIDGRAPH_HOLIDAYS_DIR", None,
                 "Folder of <year>.toml holiday schedules that override the shipped ones (working-day deadlines)."),
     SettingSpec("GRIDGRAPH_SCORECARD_FILE", None,
@@ -150,6 +158,13 @@ def _positive(cast: Callable[[str], float]) -> Callable[[str], float]:
     return check
 
 
+def _not_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError("must be 0 or more")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     neo4j_uri: str | None
@@ -175,6 +190,11 @@ class Settings:
     load_max_cell_chars: int
     load_max_shared_chars: int
     load_reader_memory: int
+    max_query_cost: int = 30000
+    max_cypher_size: int = 32768
+    max_subqueries: int = 40
+    rate_limit: int = 600
+    max_body_size: int = 1024 * 1024
     holidays_dir: Path | None = None
     webhook_url: str | None = None
     scorecard_file: Path | None = None
@@ -223,6 +243,11 @@ class Settings:
             load_max_cell_chars=int(_cast(merged, "GRIDGRAPH_LOAD_MAX_CELL_CHARS", _positive(int))),
             load_max_shared_chars=int(_cast(merged, "GRIDGRAPH_LOAD_MAX_SHARED_CHARS", _positive(int))),
             load_reader_memory=int(_cast(merged, "GRIDGRAPH_LOAD_READER_MEMORY", _positive(parse_size))),
+            max_query_cost=int(_cast(merged, "GRIDGRAPH_MAX_QUERY_COST", _positive(int))),
+            max_cypher_size=int(_cast(merged, "GRIDGRAPH_MAX_CYPHER_SIZE", _positive(int))),
+            max_subqueries=int(_cast(merged, "GRIDGRAPH_MAX_SUBQUERIES", _positive(int))),
+            rate_limit=int(_cast(merged, "GRIDGRAPH_RATE_LIMIT", _not_negative)),
+            max_body_size=int(_cast(merged, "GRIDGRAPH_MAX_BODY_SIZE", _positive(parse_size))),
             holidays_dir=_path(_env(merged, "GRIDGRAPH_HOLIDAYS_DIR")),
             webhook_url=_env(merged, "GRIDGRAPH_WEBHOOK_URL"),
             scorecard_file=_path(_env(merged, "GRIDGRAPH_SCORECARD_FILE")),

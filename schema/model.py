@@ -15,7 +15,8 @@ Keys and conventions the loaders, queries and API share:
 - ``Household.code``: ``<village code>-<household number>`` (户号 is unique only inside a village). The
   village code is the code of the household's second-level grid (二级网格, one per administrative village),
   found by walking up from the grid the census names; ``Household.villageCode`` keeps it.
-- ``Person.key``: ``id:<idHash>`` for a person with an ID number, else ``nid:<hash of name and household
+- ``Person.key``: ``pid:<opaque>`` for a person with an ID number (``SensitiveData.person_key``, unrelated to
+  ``idHash``; migration 4 re-keyed the ``id:<idHash>`` keys of before), else ``nid:<hash of name and household
   or grid>``. ID and phone numbers are stored only as ``idHash``/``idMasked``/``idCipher`` and
   ``phoneHash``/``phoneMasked``/``phoneCipher`` (see :mod:`schema.sensitive`).
 - ``Person.tags``: list of :class:`schema.vocabulary.PersonTag` values. ``birthDate`` is a ``DATE``.

@@ -1,8 +1,11 @@
 """The fixed Cypher fragments of every GraphQL object type (see :mod:`api.compile.specs`).
 
 Scope predicates say when a node lies in the caller's grid subtree: by ``gridPath``/``path`` with an indexed
-``STARTS WITH $scopePath``; a person is in scope when they live in, contact, serve, chair a unit of, mediate,
-claim, or are involved in or assigned something in the subtree.
+``STARTS WITH $scopePath``; a person is in scope (may be read) when they live in, contact, serve, chair a unit
+of, mediate, claim, or are involved in or assigned something in the subtree. What a mutation names and what a
+reveal decrypts is held to :data:`REFERENCE_SCOPE`: a person *belongs* to the subtree only by where they live
+and the grid and unit roles they hold — never by a link a caller made (a case involving them, an assignment, a
+claim, a contact), so linking someone never brings them into anyone's scope.
 """
 
 from __future__ import annotations
@@ -28,8 +31,19 @@ PERSON_IN_SCOPE = (
     " OR EXISTS { MATCH ({v})-[:MEDIATED|CLAIMED]->(sc:Case) WHERE sc.gridPath STARTS WITH $scopePath }"
     " OR EXISTS { MATCH (sc:Case)-[:INVOLVES|ASSIGNED_TO]->({v}) WHERE sc.gridPath STARTS WITH $scopePath })"
 )
+PERSON_BELONGS = (
+    "(EXISTS { MATCH ({v})-[:MEMBER_OF]->(sh:Household) WHERE sh.gridPath STARTS WITH $scopePath }"
+    " OR EXISTS { MATCH ({v})-[:GRID_CHIEF_OF|GRID_MEMBER_OF]->(sg:Grid) WHERE sg.path STARTS WITH $scopePath }"
+    " OR EXISTS { MATCH ({v})-[:UNIT_CHIEF_OF]->(su:Unit) WHERE su.gridPath STARTS WITH $scopePath })"
+)
 PARTY_ORG_IN_SCOPE = "EXISTS { MATCH ({v})-[:ANCHORED_IN]->(sg:Grid) WHERE sg.path STARTS WITH $scopePath }"
 REGION_IN_SCOPE = "EXISTS { MATCH (sg:Grid)-[:IN_REGION]->({v}) WHERE sg.path STARTS WITH $scopePath }"
+
+# What a scoped caller's mutation may name, by label: the node must lie in (a person: belong to) the subtree.
+REFERENCE_SCOPE: dict[str, str] = {
+    "Person": PERSON_BELONGS, "PartyMember": PERSON_BELONGS, "Household": IN_SCOPE, "Case": IN_SCOPE,
+    "Organization": IN_SCOPE, "Unit": IN_SCOPE, "Grid": GRID_IN_SCOPE, "PartyOrg": PARTY_ORG_IN_SCOPE,
+}
 
 # Literal lists built from the vocabulary at import (never from a request).
 OPEN_LIST = "[" + ", ".join(f"'{s.value}'" for s in sorted(OPEN_STATUSES)) + "]"
@@ -72,6 +86,8 @@ def household_numbers(number: str) -> list[str]:
         return [text]
     bare = text.lstrip("0") or "0"
     return list(dict.fromkeys([text, bare, *(bare.zfill(width) for width in range(len(bare) + 1, 7))]))
+# For a scoped caller counts and attributes are read within the scope (the households they can see).
+CONTACT_COUNT_IN_SCOPE = "COUNT { ({v})-[:CONTACTS]->(ch:Household) WHERE ch.gridPath STARTS WITH $scopePath }"
 
 
 def grid_contains(code: str) -> str:
@@ -87,7 +103,9 @@ PERSON_FIELDS: dict[str, Prop | Rel | Embed] = {
     **_props("key", "name", "sex", "birthDate", "idMasked", "phoneMasked"),
     "age": Prop("CASE WHEN {v}.birthDate IS NULL THEN null ELSE duration.between({v}.birthDate, date()).years END"),
     "tags": Prop("coalesce({v}.tags, [])", roles=CAN_SEE_TAGS),
-    "relation": Prop("head(COLLECT { MATCH ({v})-[lm:MEMBER_OF]->(:Household) RETURN lm.relation })"),
+    "relation": Prop("head(COLLECT { MATCH ({v})-[lm:MEMBER_OF]->(:Household) RETURN lm.relation })",
+                     scoped="head(COLLECT { MATCH ({v})-[lm:MEMBER_OF]->(lh:Household) "
+                            "WHERE lh.gridPath STARTS WITH $scopePath RETURN lm.relation })"),
     "isPartyMember": Prop("{v}:PartyMember"),
     "household": Rel("Household", "({v})-[:MEMBER_OF]->({t}:Household)"),
     "partyMember": Embed("PartyMember", "CASE WHEN {v}:PartyMember THEN {v} END"),
@@ -107,7 +125,7 @@ PERSON_FILTERS = {
     "idNumber": Filter("{v}.idHash = {p}", identifier="id"),
     "phone": Filter("{v}.phoneHash = {p}", identifier="phone"),
     "householdCode": Filter("EXISTS { MATCH ({v})-[:MEMBER_OF]->(fh:Household) WHERE fh.code = {p} }"),
-    "tag": Filter("{p} IN {v}.tags"),
+    "tag": Filter("{p} IN {v}.tags", roles=CAN_SEE_TAGS),
 }
 PERSON_SORT = {"key": "key", "name": "name", "birthDate": "birthDate"}
 
@@ -192,7 +210,7 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         **PERSON_FIELDS,
         "person": Embed("Person", "{v}"),
         "partyOrg": Rel("PartyOrg", "({v})-[:BELONGS_TO]->({t}:PartyOrg)"),
-        "contactCount": Prop(CONTACT_COUNT),
+        "contactCount": Prop(CONTACT_COUNT, scoped=CONTACT_COUNT_IN_SCOPE),
         "overloaded": Prop(f"{CONTACT_COUNT} > {CONTACT_LIMIT}"),
         "exempt": Prop(f"{{v}}.birthDate <= date() - duration({{years: {CONTACT_EXEMPT_AGE}}})"),
         "households": Rel("Household", "({v})-[:CONTACTS]->({t}:Household)", connection=True),

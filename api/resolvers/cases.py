@@ -2,7 +2,9 @@
 
 Each move runs in one write transaction: lock the case and read its status, check the move, set the new
 status (and level, assignee or rating), append a ``CaseEvent`` (created, never changed: its id
-``<code>#<seq>`` is unique), then project the case with the mutation's selection.
+``<code>#<seq>`` is unique), then project the case with the mutation's selection. Every case, grid, person,
+household and organisation a mutation names is matched within the caller's scope (``Compiler.reference``) in
+the statement that reads or writes it; outside the scope it is answered for exactly as one that does not exist.
 """
 
 from __future__ import annotations
@@ -29,13 +31,16 @@ from schema.graphql.nodes import Case
 from schema.vocabulary import CASE_CODE_PREFIX, CaseKind, CaseStatus, EscalationLevel
 
 Extra = Callable[[CountingTransaction, Compiler], None]
+REPORTED_YEARS = (1900, 2100)  # a sane range for when a case was reported (deadlines are computed from it)
 
 
 def project_case(tx: CountingTransaction, compiler: Compiler, info: Info, code: str) -> Any:
     """The case as the mutation's selection asks for it (same transaction, so it sees the move)."""
     selection = current_field(info._raw_info)
     proj, shape = compiler.project("Case", "n", selection.children)
-    rows = tx.run(f"MATCH (n:Case {{code: {compiler.param(code)}}}) RETURN {proj} AS result", compiler.params)
+    query = f"MATCH (n:Case {{code: {compiler.param(code)}}}) RETURN {proj} AS result"
+    context(info).charge(compiler.cost, query)
+    rows = tx.run(query, compiler.params)
     return shape.build(rows[0]["result"] if rows else None)
 
 
@@ -63,7 +68,7 @@ def apply_move(info: Info, code: str, action: CaseAction, note: str | None = Non
         rows = tx.run(f"MATCH (c:Case {{code: $code}}){where([scope])} SET c.status = c.status "
                       "RETURN c.status AS status, coalesce(c.level, 'grid') AS level, c.kind AS kind, "
                       "coalesce(c.extensionRequested, false) AS requested, coalesce(c.extensions, 0) AS extensions",
-                      {"code": code, **({"scopePath": ctx.caller.scope_path} if scope else {})})
+                      {"code": code, **compiler.params})
         if not rows:
             raise NotFound(f"no case {code!r} in your scope")
         if kind is not None and rows[0]["kind"] != kind.value:
@@ -100,12 +105,14 @@ def dispatch_case(info: Info, code: str, assignee_key: str | None = None, organi
     def assign(tx: CountingTransaction, compiler: Compiler) -> None:
         label, key, value = (("Person", "key", assignee_key) if assignee_key is not None
                              else ("Organization", "code", organization_code))
-        rows = tx.run(f"MATCH (c:Case {{code: $code}}) MATCH (x:{label} {{{key}: $value}}) "
+        # The assignee is resolved within the caller's scope in the statement that writes the assignment.
+        rows = tx.run(f"MATCH (c:Case {{code: $code}}) MATCH (x:{label} {{{key}: $value}})"
+                      f"{where([compiler.reference(label, 'x')])} "
                       "CALL (c) { MATCH (c)-[old:ASSIGNED_TO]->() WHERE old.until IS NULL SET old.until = datetime() } "
                       "CREATE (c)-[:ASSIGNED_TO {since: datetime()}]->(x) RETURN count(*) AS n",
-                      {"code": code, "value": value})
+                      {"code": code, "value": value, **compiler.params})
         if not rows or rows[0]["n"] == 0:
-            raise NotFound(f"no {label.lower()} {value!r} to dispatch to")
+            raise NotFound(f"no {label.lower()} {value!r} in your scope to dispatch to")
 
     return apply_move(info, code, CaseAction.DISPATCH, note, assign)
 
@@ -147,64 +154,107 @@ def rate_case(info: Info, code: str, satisfaction: Satisfaction, note: str | Non
     return apply_move(info, code, CaseAction.RATE, note, rate)
 
 
+def _unique(values: list[str] | None) -> list[str]:
+    return list(dict.fromkeys(values or []))
+
+
 def report_case(info: Info, input: ReportCaseInput) -> Case:
-    """Register a new case in a grid (status reported, level grid, deadline by kind)."""
+    """Register a new case in a grid (status reported, level grid, deadline by kind).
+
+    The grid, the persons and the households it names are resolved within the caller's scope in the statement
+    that creates the case: one of them outside the scope is refused exactly as one that does not exist, and
+    nothing is written. A caller with a grid scope cannot choose the case code (it is generated): a code taken
+    outside their scope would otherwise tell them that it exists.
+    """
     ctx = context(info)
     ctx.caller.require(CAN_REPORT_CASES, "report cases")
     if not input.title.strip():
         raise BadInput("a case needs a title")
+    if input.code is not None and ctx.caller.scoped:
+        raise BadInput("a caller with a grid scope cannot choose the case code: leave code out and one is generated")
     reported = input.reported_at or datetime.now(UTC)
     if reported.tzinfo is None:
         raise BadInput("reportedAt needs a time zone offset")
+    if not REPORTED_YEARS[0] <= reported.year <= REPORTED_YEARS[1]:
+        raise BadInput(f"reportedAt: {reported:%Y-%m-%d} is not a date between {REPORTED_YEARS[0]} and "
+                       f"{REPORTED_YEARS[1]}; give the date the case was reported")
     kind = CaseKind(input.kind)
     try:
         deadline = deadline_for(kind, reported, working_calendar(ctx.settings.holidays_dir), input.urgency)
     except DeadlineError as error:
         raise BadInput(f"reportedAt: {error}") from None
     code = input.code or f"{CASE_CODE_PREFIX[kind]}{reported:%Y%m%d}-{secrets.token_hex(3)}"
+    persons, households = _unique(input.person_keys), _unique(input.household_codes)
     compiler = new_compiler(ctx)
 
     def work(tx: CountingTransaction) -> Any:
-        scope = compiler.scope("Grid", "g")
+        grid_scope, person_scope, household_scope = (compiler.reference("Grid", "g"),
+                                                      compiler.reference("Person", "p"),
+                                                      compiler.reference("Household", "h"))
         params = {"grid": input.grid_code, "code": code, "kind": kind.value, "category": input.category,
                   "title": input.title, "description": input.description, "reportedAt": reported,
                   "deadline": deadline, "source": input.source,
-                  "persons": input.person_keys, "households": input.household_codes,
-                  **({"scopePath": ctx.caller.scope_path} if scope else {})}
+                  "persons": persons, "households": households, **compiler.params}
         if tx.run("MATCH (c:Case {code: $code}) RETURN c.code AS code", params):
             raise BadInput(f"a case {code!r} exists already")
         rows = tx.run(
-            f"MATCH (g:Grid {{code: $grid}}){where([scope])} "
+            f"MATCH (g:Grid {{code: $grid}}){where([grid_scope])} "
+            f"WITH g, COLLECT {{ UNWIND $persons AS key MATCH (p:Person {{key: key}}){where([person_scope])} "
+            "  RETURN p } AS persons, "
+            f"COLLECT {{ UNWIND $households AS hc MATCH (h:Household {{code: hc}}){where([household_scope])} "
+            "  RETURN h } AS households "
+            "WHERE size(persons) = size($persons) AND size(households) = size($households) "
             "CREATE (c:Case {code: $code, kind: $kind, category: $category, title: $title, "
             "description: $description, status: 'reported', level: 'grid', reportedAt: $reportedAt, "
             "deadline: $deadline, source: $source, gridPath: g.path})-[:IN_GRID]->(g) "
-            "WITH c CALL (c) { UNWIND $persons AS key MATCH (p:Person {key: key}) "
-            "  CREATE (c)-[:INVOLVES {role: CASE c.kind WHEN 'wish' THEN 'beneficiary' ELSE 'party' END}]->(p) } "
-            "CALL (c) { UNWIND $households AS hc MATCH (h:Household {code: hc}) "
-            "  CREATE (c)-[:INVOLVES {role: 'party'}]->(h) } "
+            "FOREACH (p IN persons | CREATE (c)-[:INVOLVES {role: CASE c.kind WHEN 'wish' THEN 'beneficiary' "
+            "  ELSE 'party' END}]->(p)) "
+            "FOREACH (h IN households | CREATE (c)-[:INVOLVES {role: 'party'}]->(h)) "
             "RETURN c.code AS code", params)
         if not rows:
-            raise NotFound(f"no grid {input.grid_code!r} in your scope")
+            _refuse_unknown_references(tx, compiler, input.grid_code, persons, households)
         _event(tx, ctx, code, "report", None, CaseStatus.REPORTED.value, None)
         return project_case(tx, compiler, info, code)
 
     return ctx.write(work)
 
 
+def _refuse_unknown_references(tx: CountingTransaction, compiler: Compiler, grid: str, persons: list[str],
+                               households: list[str]) -> None:
+    """Name what a report referred to that is not in the caller's scope (absent or outside: the same answer)."""
+    rows = tx.run(
+        f"RETURN EXISTS {{ MATCH (g:Grid {{code: $grid}}){where([compiler.reference('Grid', 'g')])} }} AS grid, "
+        f"[key IN $persons WHERE NOT EXISTS {{ MATCH (p:Person {{key: key}})"
+        f"{where([compiler.reference('Person', 'p')])} }}] AS persons, "
+        f"[hc IN $households WHERE NOT EXISTS {{ MATCH (h:Household {{code: hc}})"
+        f"{where([compiler.reference('Household', 'h')])} }}] AS households",
+        {"grid": grid, "persons": persons, "households": households, **compiler.params})
+    missing = rows[0]
+    if not missing["grid"]:
+        raise NotFound(f"no grid {grid!r} in your scope")
+    if missing["persons"]:
+        raise NotFound(f"no person {missing['persons'][0]!r} in your scope", personKeys=missing["persons"])
+    raise NotFound(f"no household {missing['households'][0]!r} in your scope", householdCodes=missing["households"])
+
+
 def claim_wish(info: Info, code: str, person_key: str, note: str | None = None) -> Case:
     """A member or volunteer claims a micro-wish (认领); a wish still only reported is accepted by it."""
 
-    def claim(tx: CountingTransaction, _: Compiler) -> None:
-        rows = tx.run("MATCH (c:Case {code: $code}) MATCH (p:Person {key: $person}) "
-                      "WHERE NOT EXISTS { MATCH (:Person)-[:CLAIMED]->(c) } "
+    def claim(tx: CountingTransaction, compiler: Compiler) -> None:
+        # The claimant is resolved within the caller's scope in the statement that writes the claim.
+        rows = tx.run(f"MATCH (c:Case {{code: $code}}) MATCH (p:Person {{key: $person}})"
+                      f"{where([compiler.reference('Person', 'p')])} "
+                      "WITH c, p WHERE NOT EXISTS { MATCH (:Person)-[:CLAIMED]->(c) } "
                       "CREATE (p)-[:CLAIMED {at: datetime()}]->(c) RETURN p.key AS key",
-                      {"code": code, "person": person_key})
+                      {"code": code, "person": person_key, **compiler.params})
         if not rows:
-            raise BadInput(f"wish {code} is claimed already, or there is no person {person_key!r}")
+            raise BadInput(f"wish {code} is claimed already, or there is no person {person_key!r} in your scope")
 
     ctx = context(info)
     ctx.caller.require(CAN_CLAIM_WISHES, "claim micro-wishes")
-    status = ctx.read("MATCH (c:Case {code: $code}) RETURN c.status AS status", {"code": code})
+    compiler = new_compiler(ctx)
+    status = ctx.read(f"MATCH (c:Case {{code: $code}}){where([compiler.reference('Case', 'c')])} "
+                      "RETURN c.status AS status", {"code": code, **compiler.params})
     action = CaseAction.ACCEPT if status and status[0]["status"] == CaseStatus.REPORTED.value else None
     if action is None:
         return _claim_without_move(info, code, claim, note)
@@ -219,7 +269,7 @@ def _claim_without_move(info: Info, code: str, claim: Extra, note: str | None) -
         scope = compiler.scope("Case", "c")
         rows = tx.run(f"MATCH (c:Case {{code: $code}}){where([scope])} SET c.status = c.status "
                       "RETURN c.status AS status, c.kind AS kind",
-                      {"code": code, **({"scopePath": ctx.caller.scope_path} if scope else {})})
+                      {"code": code, **compiler.params})
         if not rows:
             raise NotFound(f"no case {code!r} in your scope")
         if rows[0]["kind"] != CaseKind.WISH.value:

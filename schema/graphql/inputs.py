@@ -146,4 +146,5 @@ class ReportCaseInput:
     source: str | None = None
     person_keys: list[str] = strawberry.field(default_factory=list, description="Persons involved (or the wisher).")
     household_codes: list[str] = strawberry.field(default_factory=list)
-    code: str | None = strawberry.field(default=None, description="The ledger's number; generated when absent.")
+    code: str | None = strawberry.field(
+        default=None, description="The ledger's number; generated when absent (always for callers with a grid scope).")

@@ -120,3 +120,13 @@ def test_analyst_sees_no_tags_and_cannot_list_by_them(api: Api) -> None:
     assert data["person"]["tags"] is None and "*" in data["person"]["idMasked"]
     body = api.post("{ vulnerablePersons { totalCount } }", token=token)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+@pytest.mark.parametrize("query", ["{ persons(filter: {tag: LIVING_ALONE}) { totalCount } }",
+                                   "{ partyMembers(filter: {tag: LOW_INCOME}) { nodes { key } } }"])
+def test_analyst_cannot_filter_by_tags_either(api: Api, query: str) -> None:
+    body = api.post(query, token=api.token(Role.ANALYST))
+    assert not body["data"] or not any(body["data"].values())
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert "tag" in body["errors"][0]["message"]
+    assert "errors" not in api.post(query, role=Role.TOWN_ADMIN)

@@ -71,7 +71,9 @@ def test_id_and_phone_numbers_are_never_stored_in_plain_text(load: Load, roster:
         assert secret not in text
     person = db.read("MATCH (p:Person {name: '张三'}) RETURN p.key AS key, p.idHash AS hash, p.idMasked AS masked, "
                      "p.phoneMasked AS phone, p.idCipher AS cipher")[0]
-    assert person["key"] == "id:" + person["hash"]
+    # The key is opaque: made from the hash, deterministic, but not the hash nor holding it.
+    assert person["key"] == SensitiveData.from_settings(settings).person_key(person["hash"])
+    assert person["key"].startswith("pid:") and person["hash"] not in person["key"]
     assert person["masked"] == HEAD[:4] + "*" * 10 + HEAD[-4:]
     assert person["phone"] == "138****1111"
     assert SensitiveData.from_settings(settings).decrypt(person["cipher"]) == HEAD  # the audited reveal
