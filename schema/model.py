@@ -68,7 +68,7 @@ NODE_TYPES: dict[str, NodeType] = {
                                                   "recipientName", "role", "gridPath", "title", "delivered",
                                                   "deliveredAt", "readAt", "readBy"})),
         NodeType("CaseEvent", "id", frozenset({"id", "seq", "at", "action", "fromStatus", "toStatus", "actor",
-                                                "note"})),
+                                                "note", "assignee", "coHandlers"})),
         NodeType("AuditEntry", "id", frozenset({"id", "at", "actor", "role", "action", "target", "reason",
                                                  "detail"})),
         NodeType("ApiToken", "tokenHash", frozenset({"tokenHash", "name", "role", "scope", "createdAt",

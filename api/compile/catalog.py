@@ -63,6 +63,7 @@ ALLOWED_MOVES = (
 )
 CURRENT = "{r}.until IS NULL"  # an assignment not yet closed (closed ones stay as the case's history)
 LAST_VISITED = "head(COLLECT { MATCH (lastVisit:Visit)-[:TO]->({v}) RETURN lastVisit.at ORDER BY lastVisit.at DESC })"
+CURRENT_LEAD = "{r}.until IS NULL AND coalesce({r}.role, 'lead') = 'lead'"
 CONTACT_COUNT = "COUNT { ({v})-[:CONTACTS]->(:Household) }"
 # A region's grids ({r}): those in the region or a region below it (a town's management areas, its villages'
 # village grids), keeping only the topmost, so that what lies under them (by the indexed path) is counted once.
@@ -251,8 +252,15 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "involvedHouseholds": Rel("Household", "({v})-[:INVOLVES]->({t}:Household)", many=True, order="{t}.code"),
         "involvedOrganizations": Rel("Organization", "({v})-[:INVOLVES]->({t}:Organization)", many=True,
                                      order="{t}.code"),
-        "assignee": Rel("Person", "({v})-[{r}:ASSIGNED_TO]->({t}:Person)", where=CURRENT),
-        "assignedOrganization": Rel("Organization", "({v})-[{r}:ASSIGNED_TO]->({t}:Organization)", where=CURRENT),
+        "assignee": Rel("Person", "({v})-[{r}:ASSIGNED_TO]->({t}:Person)", where=CURRENT_LEAD),
+        "assignedOrganization": Rel("Organization", "({v})-[{r}:ASSIGNED_TO]->({t}:Organization)",
+                                    where=CURRENT_LEAD),
+        "coHandlers": Rel("Person", "({v})-[{r}:ASSIGNED_TO]->({t}:Person)", many=True, order="{t}.key",
+                          where=f"{CURRENT} AND {{r}}.role = 'co'"),
+        "assignments": Rel("Assignment", "({v})-[{r}:ASSIGNED_TO]->({t})", many=True,
+                           order="{r}.since, coalesce({r}.role, 'lead') DESC",
+                           row="{person: CASE WHEN {t}:Person THEN {t} END, organization: CASE WHEN {t}:Organization "
+                               "THEN {t} END, role: coalesce({r}.role, 'lead'), since: {r}.since, until: {r}.until}"),
         "mediations": Rel("Mediation", "({t}:Person)-[{r}:MEDIATED]->({v})", many=True, order="{t}.key",
                           row="{mediator: {t}, case: {v}, outcome: {r}.outcome, on: {r}.on}", scope_as="Person"),
         "claimedBy": Rel("Person", "({t}:Person)-[:CLAIMED]->({v})"),
@@ -266,7 +274,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "open": Filter(f"{{v}}.status IN {OPEN_LIST}", when_false=f"NOT {{v}}.status IN {OPEN_LIST}"),
     }),
     Spec("CaseEvent", "CaseEvent", fields={
-        **_props("id", "seq", "at", "action", "fromStatus", "toStatus", "actor", "note"),
+        **_props("id", "seq", "at", "action", "fromStatus", "toStatus", "actor", "note", "assignee"),
+        "coHandlers": Prop("coalesce({v}.coHandlers, [])"),
         "case": Rel("Case", "({t}:Case)-[:HAS_EVENT]->({v})"),
     }),
     Spec("Visit", "Visit", scope=IN_SCOPE, fields={
@@ -298,6 +307,10 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
     }),
     Spec("MediatorRecord", None, fields={
         "mediator": Embed("Person", "{v}.mediator"), **_props("cases", "successes", "similarCases"),
+    }),
+    Spec("Assignment", None, fields={
+        "person": Embed("Person", "{v}.person"), "organization": Embed("Organization", "{v}.organization"),
+        **_props("role", "since", "until"),
     }),
     Spec("DepartureImpact", None, fields={
         "person": Embed("Person", "{v}.person"),

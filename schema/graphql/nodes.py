@@ -266,10 +266,21 @@ class Case:
     beneficiaries: list[Person] = strawberry.field(description="Whose micro-wish it is (心愿人).")
     involved_households: list[Household]
     involved_organizations: list[Organization]
-    assignee: Person | None
-    assigned_organization: Organization | None
+    assignee: Person | None = strawberry.field(description="The lead person holding the case now.")
+    assigned_organization: Organization | None = strawberry.field(description="The lead organisation, if one.")
+    co_handlers: list[Person] = strawberry.field(description="Persons working the case with the lead now.")
+    assignments: list[Assignment] = strawberry.field(description="Every assignment, current and closed, oldest first.")
     mediations: list[Mediation]
     claimed_by: Person | None
+
+
+@strawberry.type(description="Who held a case, in what role, from when until when (until empty: now).")
+class Assignment:
+    person: Person | None
+    organization: Organization | None
+    role: str = strawberry.field(description="lead or co.")
+    since: datetime | None
+    until: datetime | None
 
 
 @strawberry.type(description="One move of a case; appended, never changed.")
@@ -282,6 +293,8 @@ class CaseEvent:
     to_status: CaseStatus | None
     actor: str | None
     note: str | None
+    assignee: str | None = strawberry.field(description="Dispatches: the lead's person key or organisation code.")
+    co_handlers: list[str] = strawberry.field(description="Dispatches: the co-handlers' person keys.")
     case: Case
 
 
