@@ -7,6 +7,7 @@ Neo4j is down, answers 503 meanwhile (``/readyz`` says so), and recovers when Ne
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -30,7 +31,7 @@ from graph.errors import GraphError
 from graph.settings import Settings
 from schema.sensitive import SensitiveData
 
-READY_TIMEOUT = 3.0
+READY_TIMEOUT = 0.9  # /readyz answers within a second, whatever the database does
 
 
 async def healthz(_: Request) -> Response:
@@ -42,9 +43,10 @@ async def readyz(request: Request) -> Response:
     """The database answers a trivial query."""
     state = AppState.of(request)
     try:
-        await run_in_threadpool(state.db.read, "RETURN 1 AS ok", None, READY_TIMEOUT)
-    except (GraphError, OSError) as exc:
-        return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
+        await asyncio.wait_for(run_in_threadpool(state.db.ping, READY_TIMEOUT), READY_TIMEOUT)
+    except (GraphError, OSError, TimeoutError) as exc:
+        return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, status_code=503,
+                            headers={"Retry-After": "5"})
     return JSONResponse({"status": "ready"})
 
 

@@ -7,6 +7,7 @@ import click
 from api.auth import Role, issue_token, signing_key, token_hash
 from cli.main import UserFacingError, current_settings, friendly_errors
 from graph.connect import open_database
+from graph.errors import DatabaseUnavailable
 
 
 @click.command("serve")
@@ -23,8 +24,15 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     from api.observe import configure_logging
 
     settings = current_settings()
-    with open_database(settings, apply_migrations=True):
-        pass  # starts the local Neo4j when NEO4J_URI is unset, and applies migrations
+    try:
+        with open_database(settings, apply_migrations=True):
+            pass  # starts the local Neo4j when NEO4J_URI is unset, and applies migrations
+    except DatabaseUnavailable as exc:
+        if settings.local:
+            raise
+        # An external database that is down now may come back: serve, answering 503 until it does.
+        click.echo(f"warning: {exc} The API starts anyway and answers 503 DATABASE_UNAVAILABLE until the "
+                   "database is reachable; run `gridgraph migrate` then if this server was never migrated.", err=True)
     configure_logging()
     bind_host, bind_port = host or settings.host, port or settings.port
     processes = f" ({workers} worker processes)" if workers > 1 else ""

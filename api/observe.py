@@ -36,6 +36,8 @@ def configure_logging(level: int = logging.INFO) -> None:
         logger.setLevel(level)
         logger.propagate = False
     logging.getLogger("uvicorn.access").disabled = True  # our own request log replaces it
+    # The driver logs every broken connection at ERROR; an outage is logged once by gridgraph.database.
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
 
 
 @dataclass

@@ -73,6 +73,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "keep it well under GRIDGRAPH_NEO4J_HEAP."),
     SettingSpec("GRIDGRAPH_NEO4J_START_TIMEOUT", "180", "Seconds to wait for the local Neo4j to accept Bolt."),
     SettingSpec("GRIDGRAPH_QUERY_TIMEOUT", "30", "Server-side timeout in seconds of every transaction."),
+    SettingSpec("GRIDGRAPH_UNAVAILABLE_AFTER", "2",
+                "Seconds within which a request fails with 503 DATABASE_UNAVAILABLE when Neo4j cannot be reached."),
     SettingSpec("GRIDGRAPH_CYPHER_TIMEOUT", "10", "Default and maximum timeout in seconds of analysts' ad-hoc Cypher."),
     SettingSpec("GRIDGRAPH_CYPHER_MAX_LENGTH", "8000", "Longest ad-hoc Cypher statement accepted, in characters."),
     SettingSpec("GRIDGRAPH_CYPHER_MAX_ROWS", "10000", "Default and maximum rows returned by ad-hoc Cypher."),
@@ -146,6 +148,7 @@ class Settings:
     neo4j_tx_memory_total_bytes: int
     neo4j_start_timeout: float
     query_timeout: float
+    unavailable_after: float
     cypher_timeout: float
     cypher_max_rows: int
     cypher_max_length: int
@@ -189,6 +192,7 @@ class Settings:
             neo4j_tx_memory_total_bytes=int(_cast(merged, "GRIDGRAPH_NEO4J_TX_MEMORY_TOTAL", parse_size)),
             neo4j_start_timeout=float(_cast(merged, "GRIDGRAPH_NEO4J_START_TIMEOUT", _positive(float))),
             query_timeout=float(_cast(merged, "GRIDGRAPH_QUERY_TIMEOUT", _positive(float))),
+            unavailable_after=float(_cast(merged, "GRIDGRAPH_UNAVAILABLE_AFTER", _positive(float))),
             cypher_timeout=float(_cast(merged, "GRIDGRAPH_CYPHER_TIMEOUT", _positive(float))),
             cypher_max_rows=int(_cast(merged, "GRIDGRAPH_CYPHER_MAX_ROWS", _positive(int))),
             cypher_max_length=int(_cast(merged, "GRIDGRAPH_CYPHER_MAX_LENGTH", _positive(int))),
