@@ -25,7 +25,7 @@ from queries.errors import QueryError
 async def cypher(request: Request) -> Response:
     state = AppState.of(request)
     try:
-        caller = authenticate(request.headers.get("authorization"), state.jwt_key)
+        caller = authenticate(request.headers.get("authorization"), state.jwt_key, state.revocations)
         caller.require(CAN_RUN_CYPHER, "run ad-hoc Cypher")
         if caller.scoped:
             # A statement cannot be confined to a grid subtree, so scoped tokens may not run one.

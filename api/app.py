@@ -8,6 +8,7 @@ Neo4j is down, answers 503 meanwhile (``/readyz`` says so), and recovers when Ne
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,6 +25,7 @@ from api.auth import signing_key
 from api.endpoint import graphql
 from api.graphiql import asset
 from api.observe import Metrics, ObserveMiddleware, configure_logging
+from api.revocations import Revocations
 from api.schema import build_schema
 from api.state import AppState
 from graph.database import Database
@@ -62,10 +64,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, AppState]]:
         db = Database.from_settings(app_settings)
+        revocations = Revocations()
+        refresher = asyncio.create_task(revocations.keep_fresh(db, app_settings.token_refresh))
         try:
             yield {"app": AppState(settings=app_settings, db=db, sensitive=SensitiveData.from_settings(app_settings),
-                                   jwt_key=signing_key(app_settings), schema=build_schema(), metrics=observed)}
+                                   jwt_key=signing_key(app_settings), schema=build_schema(), metrics=observed,
+                                   revocations=revocations)}
         finally:
+            refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await refresher
             db.close()
 
     routes = [

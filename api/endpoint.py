@@ -88,7 +88,7 @@ async def graphql(request: Request) -> Response:
         return await graphiql_page(request)
     state = AppState.of(request)
     try:
-        caller = authenticate(request.headers.get("authorization"), state.jwt_key)
+        caller = authenticate(request.headers.get("authorization"), state.jwt_key, state.revocations)
         payload, by_get = await _read_request(request)
     except ApiError as exc:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None

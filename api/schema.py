@@ -21,7 +21,7 @@ from strawberry.types import Info
 from api.compile.catalog import SPECS
 from api.errors import MASKED_MESSAGE, ApiError
 from api.execution import CompiledExecutor
-from api.resolvers import browse, cases, contacts, questions
+from api.resolvers import browse, cases, contacts, questions, tokens
 from api.resolvers.common import context
 from schema.graphql.answers import Me
 from schema.graphql.rows import read_row
@@ -93,6 +93,7 @@ class Mutation:
     assign_contact = strawberry.mutation(resolver=contacts.assign_contact)
     unassign_contact = strawberry.mutation(resolver=contacts.unassign_contact)
     reveal_person = strawberry.mutation(resolver=contacts.reveal_person)
+    revoke_token = strawberry.mutation(resolver=tokens.revoke_token)
 
 
 def caller_may_see(error: GraphQLError) -> bool:

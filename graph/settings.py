@@ -83,6 +83,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "first use and kept in var/pii.key."),
     SettingSpec("GRIDGRAPH_JWT_SECRET", None,
                 "Key that signs API bearer tokens (JWT, HS256). Unset: generated at first use in var/jwt.key."),
+    SettingSpec("GRIDGRAPH_TOKEN_REFRESH", "3",
+                "Seconds between reloads of the revoked tokens in each API process (a revoked token is refused "
+                "within this time)."),
     SettingSpec("GRIDGRAPH_HOST", "127.0.0.1", "Address the API listens on."),
     SettingSpec("GRIDGRAPH_PORT", "8000", "Port the API listens on."),
     SettingSpec("GRIDGRAPH_DEBUG", "false", "Report Cypher query count and database time in GraphQL extensions."),
@@ -154,6 +157,7 @@ class Settings:
     cypher_max_length: int
     pii_key: Secret | None
     jwt_secret: Secret | None
+    token_refresh: float
     host: str
     port: int
     debug: bool
@@ -198,6 +202,7 @@ class Settings:
             cypher_max_length=int(_cast(merged, "GRIDGRAPH_CYPHER_MAX_LENGTH", _positive(int))),
             pii_key=Secret(pii_key) if pii_key else None,
             jwt_secret=Secret(jwt_secret) if jwt_secret else None,
+            token_refresh=float(_cast(merged, "GRIDGRAPH_TOKEN_REFRESH", _positive(float))),
             host=_env(merged, "GRIDGRAPH_HOST") or "127.0.0.1",
             port=int(_cast(merged, "GRIDGRAPH_PORT", _positive(int))),
             debug=bool(_cast(merged, "GRIDGRAPH_DEBUG", _bool)),

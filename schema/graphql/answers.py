@@ -95,3 +95,10 @@ class Me:
     role: str
     scope: str | None
     scope_path: str | None
+
+
+@strawberry.type(description="An API token that was revoked; it is refused from then on.")
+class RevokedToken:
+    id: str = strawberry.field(description="The token's id as `gridgraph token list` shows it.")
+    name: str = strawberry.field(description="Who held it.")
+    role: str = strawberry.field(description="The role it carried.")
