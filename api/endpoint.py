@@ -24,6 +24,7 @@ from api.context import ApiContext
 from api.errors import MASKED_MESSAGE, ApiError, BadInput
 from api.graphiql import graphiql_page
 from api.state import AppState
+from schema.freetext import mask_numbers
 
 
 class JSONBody(JSONResponse):
@@ -43,7 +44,8 @@ def error_body(error: ApiError) -> dict[str, Any]:
 
 def format_error(error: GraphQLError) -> dict[str, Any]:
     """The one error shape: message, locations, path and ``extensions.code``."""
-    body: dict[str, Any] = {"message": error.message}
+    # GraphQL's own messages quote the values sent (e.g. a variable that did not coerce): no number in clear.
+    body: dict[str, Any] = {"message": mask_numbers(error.message)}
     if error.locations:
         body["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
     if error.path:

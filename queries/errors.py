@@ -32,6 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.errors import GraphError, QueryTimeout
+from schema.freetext import mask_numbers
 
 
 class QueryError(GraphError):
@@ -41,6 +42,7 @@ class QueryError(GraphError):
     http_status = 400
 
     def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        message = mask_numbers(message)  # a number the caller typed is not echoed in clear
         super().__init__(message)
         self.message = message
         self.parameter = parameter

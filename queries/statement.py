@@ -75,7 +75,8 @@ ALLOWED_FUNCTION_NAMESPACES: frozenset[str] = frozenset({
     "date", "datetime", "localdatetime", "localtime", "time", "duration", "point", "vector",
 })
 
-PROTECTED_PROPERTIES: frozenset[str] = frozenset({"idHash", "idCipher", "phoneHash", "phoneCipher", "tokenHash"})
+PROTECTED_PROPERTIES: frozenset[str] = frozenset({"idHash", "idCipher", "phoneHash", "phoneCipher", "tokenHash",
+                                                  "descriptionCipher", "noteCipher"})
 TAGS_PROPERTY = "tags"
 KEY_PROPERTY = "key"   # Person.key embeds the ID hash (until keys are opaque)
 PROTECTED_LABELS: frozenset[str] = frozenset({"AuditEntry", "ApiToken"})

@@ -57,14 +57,15 @@ NODE_TYPES: dict[str, NodeType] = {
         NodeType(
             "Case", "code",
             frozenset({"code", "kind", "category", "title", "description", "status", "level", "reportedAt",
-                       "deadline", "closedAt", "satisfaction", "gridPath", "source"}),
+                       "deadline", "closedAt", "satisfaction", "gridPath", "source", "descriptionCipher"}),
+            sensitive=frozenset({"descriptionCipher"}),
         ),
         NodeType("CaseEvent", "id", frozenset({"id", "seq", "at", "action", "fromStatus", "toStatus", "actor",
-                                                "note"})),
+                                                "note", "noteCipher"}), sensitive=frozenset({"noteCipher"})),
         NodeType("AuditEntry", "id", frozenset({"id", "at", "actor", "role", "action", "target", "reason",
                                                  "detail"})),
         NodeType("ApiToken", "tokenHash", frozenset({"tokenHash", "name", "role", "scope", "createdAt",
-                                                      "revoked"})),
+                                                      "revoked", "revokedAt", "lastUsedAt"})),
     )
 }
 

@@ -21,6 +21,7 @@ from api.context import ApiContext, CountingTransaction
 from api.errors import BadInput, IllegalCaseMove, NotFound
 from api.resolvers.common import context, new_compiler, where
 from schema.case_flow import CaseAction, IllegalMove, deadline_for, move
+from schema.freetext import has_numbers, mask_numbers, mask_optional
 from schema.graphql.enums import Satisfaction
 from schema.graphql.inputs import ReportCaseInput
 from schema.graphql.nodes import Case
@@ -43,8 +44,9 @@ def _event(tx: CountingTransaction, ctx: ApiContext, code: str, action: str, bef
         "MATCH (c:Case {code: $code}) "
         "WITH c, COUNT { (c)-[:HAS_EVENT]->() } + 1 AS seq "
         "CREATE (c)-[:HAS_EVENT]->(:CaseEvent {id: c.code + '#' + toString(seq), seq: seq, at: datetime(), "
-        "action: $action, fromStatus: $before, toStatus: $after, actor: $actor, note: $note})",
-        {"code": code, "action": action, "before": before, "after": after, "actor": ctx.caller.name, "note": note},
+        "action: $action, fromStatus: $before, toStatus: $after, actor: $actor, note: $note, noteCipher: $cipher})",
+        {"code": code, "action": action, "before": before, "after": after, "actor": ctx.caller.name,
+         "note": mask_optional(note), "cipher": ctx.sensitive.encrypt(note) if note and has_numbers(note) else None},
     )
 
 
@@ -158,7 +160,10 @@ def report_case(info: Info, input: ReportCaseInput) -> Case:
     def work(tx: CountingTransaction) -> Any:
         scope = compiler.scope("Grid", "g")
         params = {"grid": input.grid_code, "code": code, "kind": kind.value, "category": input.category,
-                  "title": input.title, "description": input.description, "reportedAt": reported,
+                  "title": mask_numbers(input.title), "description": mask_optional(input.description),
+                  "descriptionCipher": ctx.sensitive.encrypt(input.description)
+                  if has_numbers(input.description) and input.description else None,
+                  "reportedAt": reported,
                   "deadline": deadline_for(kind, reported, input.urgency), "source": input.source,
                   "persons": input.person_keys, "households": input.household_codes,
                   **({"scopePath": ctx.caller.scope_path} if scope else {})}
@@ -167,7 +172,8 @@ def report_case(info: Info, input: ReportCaseInput) -> Case:
         rows = tx.run(
             f"MATCH (g:Grid {{code: $grid}}){where([scope])} "
             "CREATE (c:Case {code: $code, kind: $kind, category: $category, title: $title, "
-            "description: $description, status: 'reported', level: 'grid', reportedAt: $reportedAt, "
+            "description: $description, descriptionCipher: $descriptionCipher, status: 'reported', level: 'grid', "
+            "reportedAt: $reportedAt, "
             "deadline: $deadline, source: $source, gridPath: g.path})-[:IN_GRID]->(g) "
             "WITH c CALL (c) { UNWIND $persons AS key MATCH (p:Person {key: key}) "
             "  CREATE (c)-[:INVOLVES {role: CASE c.kind WHEN 'wish' THEN 'beneficiary' ELSE 'party' END}]->(p) } "
