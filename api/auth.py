@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
 
@@ -107,8 +107,27 @@ def _verified_claims(token: str, key: str) -> Mapping[str, Any]:
     return MappingProxyType(claims)
 
 
-def authenticate(authorization: str | None, key: str) -> Caller:
-    """The caller of a request from its ``Authorization`` header; raises :class:`Unauthenticated`."""
+class Revoked(Protocol):
+    def revoked(self, hashed: str) -> bool: ...
+
+    def used(self, hashed: str) -> None: ...
+
+
+# Claims whose type is checked: a signed token with ``"exp": "9999999999"`` is still not a valid token.
+CLAIM_TYPES: dict[str, type | tuple[type, ...]] = {"exp": int, "iat": int, "sub": str, "role": str, "scope": str,
+                                                   "scopePath": str, "jti": str}
+
+
+def _typed(claims: Mapping[str, Any]) -> bool:
+    return all(name not in claims or (isinstance(claims[name], kind) and not isinstance(claims[name], bool))
+               for name, kind in CLAIM_TYPES.items())
+
+
+def authenticate(authorization: str | None, key: str, revocations: Revoked | None = None) -> Caller:
+    """The caller of a request from its ``Authorization`` header; raises :class:`Unauthenticated`.
+
+    ``revocations`` (the process's in-memory list, see :mod:`api.revocations`) refuses revoked tokens and notes
+    each token's use."""
     if not authorization:
         raise Unauthenticated("missing bearer token: send 'Authorization: Bearer <token>' "
                               "(create one with `gridgraph token create`)")
@@ -117,9 +136,16 @@ def authenticate(authorization: str | None, key: str) -> Caller:
         raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
     try:
         claims = _verified_claims(token.strip(), key)
+        if not _typed(claims):
+            raise TypeError("a claim of the wrong type")
         expires = int(claims["exp"])
     except (jwt.InvalidTokenError, TypeError, ValueError):
         raise Unauthenticated("the token is not valid for this server") from None
+    if revocations is not None:
+        hashed = token_hash(token.strip())
+        if revocations.revoked(hashed):
+            raise Unauthenticated("the token has been revoked: ask an administrator for a new one")
+        revocations.used(hashed)
     if expires <= time.time():
         raise Unauthenticated("the token has expired: create a new one with `gridgraph token create`")
     try:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import getpass
+
 import click
 
 from api.auth import Role, issue_token, signing_key, token_hash
 from cli.main import UserFacingError, current_settings, friendly_errors
+from graph.audit import AuditEntry, record
 from graph.connect import open_database
+from graph.errors import DatabaseUnavailable
+from graph.tokens import list_tokens, revoke
 
 
 @click.command("serve")
@@ -23,8 +28,15 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     from api.observe import configure_logging
 
     settings = current_settings()
-    with open_database(settings, apply_migrations=True):
-        pass  # starts the local Neo4j when NEO4J_URI is unset, and applies migrations
+    try:
+        with open_database(settings, apply_migrations=True):
+            pass  # starts the local Neo4j when NEO4J_URI is unset, and applies migrations
+    except DatabaseUnavailable as exc:
+        if settings.local:
+            raise
+        # An external database that is down now may come back: serve, answering 503 until it does.
+        click.echo(f"warning: {exc} The API starts anyway and answers 503 DATABASE_UNAVAILABLE until the "
+                   "database is reachable; run `gridgraph migrate` then if this server was never migrated.", err=True)
     configure_logging()
     bind_host, bind_port = host or settings.host, port or settings.port
     processes = f" ({workers} worker processes)" if workers > 1 else ""
@@ -97,3 +109,44 @@ def create(role: str, scope: str | None, name: str | None, days: float) -> None:
                  "createdAt: datetime(), revoked: false})",
                  {"hash": token_hash(issued), "name": holder, "role": chosen.value, "scope": scope})
     click.echo(issued)
+
+
+@token.command("list")
+@friendly_errors
+def list_command() -> None:
+    """List the issued tokens: id, holder, role, scope, created, last used, revoked."""
+    settings = current_settings()
+    with open_database(settings) as db:
+        rows = list_tokens(db)
+    if not rows:
+        click.echo("no tokens issued yet (`gridgraph token create`)")
+        return
+    click.echo("id\tname\trole\tscope\tcreated\tlast used\trevoked")
+    for row in rows:
+        click.echo("\t".join([row["id"], row["name"] or "", row["role"] or "", row["scope"] or "-",
+                              _when(row["createdAt"]), _when(row["lastUsedAt"]) or "never",
+                              _when(row["revokedAt"]) if row["revoked"] else "no"]))
+
+
+def _when(value: object) -> str:
+    return "" if value is None else str(value)[:19].replace("T", " ")
+
+
+@token.command("revoke")
+@click.argument("token_id")
+@friendly_errors
+def revoke_command(token_id: str) -> None:
+    """Revoke the token TOKEN_ID (its id from `gridgraph token list`); the API refuses it within
+    GRIDGRAPH_TOKEN_REFRESH seconds."""
+    settings = current_settings()
+    with open_database(settings) as db:
+        try:
+            revoked = revoke(db, token_id)
+        except ValueError as exc:
+            raise UserFacingError(str(exc)) from None
+        if not revoked:
+            raise UserFacingError(f"no token with id {token_id!r}: see `gridgraph token list`")
+        ids = ",".join(r["id"] for r in revoked)
+        record(db, AuditEntry(getpass.getuser(), "cli", "token.revoke", token_id, "", ids))
+    for row in revoked:
+        click.echo(f"revoked {row['id']} ({row['name']}, {row['role']})")

@@ -26,6 +26,7 @@ from api.graphiql import graphiql_page
 from api.limits import MAX_JSON_DEPTH, check_json
 from api.schema import MAX_TOKENS
 from api.state import AppState
+from schema.freetext import mask_numbers
 
 
 class JSONBody(JSONResponse):
@@ -45,7 +46,8 @@ def error_body(error: ApiError) -> dict[str, Any]:
 
 def format_error(error: GraphQLError) -> dict[str, Any]:
     """The one error shape: message, locations, path and ``extensions.code``."""
-    body: dict[str, Any] = {"message": error.message}
+    # GraphQL's own messages quote the values sent (e.g. a variable that did not coerce): no number in clear.
+    body: dict[str, Any] = {"message": mask_numbers(error.message)}
     if error.locations:
         body["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
     if error.path:
@@ -111,7 +113,7 @@ async def graphql(request: Request) -> Response:
         return await graphiql_page(request)
     state = AppState.of(request)
     try:
-        caller = authenticate(request.headers.get("authorization"), state.jwt_key)
+        caller = authenticate(request.headers.get("authorization"), state.jwt_key, state.revocations)
         payload, by_get = await _read_request(request)
     except ApiError as exc:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None

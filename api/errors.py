@@ -6,6 +6,8 @@ Anything else raised while answering a request is masked: the caller gets ``Inte
 
 from __future__ import annotations
 
+from schema.freetext import mask_numbers
+
 
 class ApiError(Exception):
     """An error whose message is meant for the caller."""
@@ -14,7 +16,7 @@ class ApiError(Exception):
     status = 400
 
     def __init__(self, message: str, **extensions: object) -> None:
-        super().__init__(message)
+        super().__init__(mask_numbers(message))  # a number the caller typed is not echoed in clear
         self.extensions = extensions
 
 

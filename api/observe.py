@@ -11,6 +11,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from schema.freetext import mask_numbers
+
 LOG = logging.getLogger("gridgraph.api")
 
 
@@ -23,7 +25,8 @@ class JsonFormatter(logging.Formatter):
         payload |= getattr(record, "fields", {})
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
-        return json.dumps(payload, ensure_ascii=False, default=str)
+        # Whatever a line holds (a message, a path with a key, an exception), no ID or phone number in clear.
+        return mask_numbers(json.dumps(payload, ensure_ascii=False, default=str))
 
 
 def configure_logging(level: int = logging.INFO) -> None:
@@ -36,6 +39,8 @@ def configure_logging(level: int = logging.INFO) -> None:
         logger.setLevel(level)
         logger.propagate = False
     logging.getLogger("uvicorn.access").disabled = True  # our own request log replaces it
+    # The driver logs every broken connection at ERROR; an outage is logged once by gridgraph.database.
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
 
 
 @dataclass

@@ -31,6 +31,7 @@ from api.resolvers import (
     questions,
     search,
     takeover,
+    tokens,
     visits,
 )
 from api.resolvers.common import context
@@ -120,6 +121,7 @@ class Mutation:
     assign_contact = strawberry.mutation(resolver=contacts.assign_contact)
     unassign_contact = strawberry.mutation(resolver=contacts.unassign_contact)
     reveal_person = strawberry.mutation(resolver=contacts.reveal_person)
+    revoke_token = strawberry.mutation(resolver=tokens.revoke_token)
 
 
 def caller_may_see(error: GraphQLError) -> bool:
@@ -133,9 +135,19 @@ def compiled_type(name: str) -> bool:
     return name in SPECS or name.endswith(("Connection", "Edge")) or name == "PageInfo"
 
 
+class ApiSchema(strawberry.Schema):
+    """The schema, logging only unexpected errors: an ApiError (a 503 during an outage, a refusal, bad input)
+    is the answer to the caller, not a fault of the service, so it is not logged with a traceback each time."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        unexpected = [e for e in errors if e.original_error is not None and not isinstance(e.original_error, ApiError)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
 def build_schema(executor: type[Executor[Any]] = CompiledExecutor) -> strawberry.Schema:
     """The schema; ``executor`` completes answers (default: compiled maps in one walk, see api.execution)."""
-    schema = strawberry.Schema(
+    schema = ApiSchema(
         query=Query, mutation=Mutation, execution_context_class=executor,
         extensions=[
             # Factories: a fresh extension per request; the two caches are shared at module level, and the

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 import strawberry
 from starlette.requests import Request
 
 from api.observe import Metrics
+from api.revocations import Revocations
 from graph.database import Database
 from graph.settings import Settings
 from schema.sensitive import SensitiveData
@@ -22,6 +23,7 @@ class AppState:
     jwt_key: str
     schema: strawberry.Schema
     metrics: Metrics
+    revocations: Revocations = field(default_factory=Revocations)
 
     @staticmethod
     def of(request: Request) -> AppState:

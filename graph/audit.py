@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from graph.database import Database
+from schema.freetext import mask_numbers
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,15 @@ class AuditEntry:
 
 
 def record(db: Database, entry: AuditEntry) -> str:
-    """Append ``entry`` to the trail and return its id."""
+    """Append ``entry`` to the trail and return its id. ID and phone numbers typed into its text (a reason, a
+    statement, a key) are masked first: the trail is read by people."""
     entry_id = str(uuid.uuid4())
     db.write(
         "CREATE (a:AuditEntry {id: $id, at: datetime(), actor: $actor, role: $role, action: $action, "
         "target: $target, reason: $reason, detail: $detail})",
-        {"id": entry_id, "actor": entry.actor, "role": entry.role, "action": entry.action,
-         "target": entry.target, "reason": entry.reason, "detail": entry.detail},
+        {"id": entry_id, "actor": mask_numbers(entry.actor), "role": entry.role, "action": entry.action,
+         "target": mask_numbers(entry.target), "reason": mask_numbers(entry.reason),
+         "detail": mask_numbers(entry.detail)},
     )
     return entry_id
 

@@ -138,6 +138,8 @@ class LocalNeo4j:
         pagecache_bytes: int = 4 * 1024**3,
         start_timeout: float = 180.0,
         tx_timeout: float = 30.0,
+        tx_memory_bytes: int = 512 * 1024**2,
+        tx_memory_total_bytes: int = 2 * 1024**3,
     ) -> None:
         self.home = home
         self.port = port
@@ -146,6 +148,10 @@ class LocalNeo4j:
         self.pagecache_bytes = pagecache_bytes
         self.start_timeout = start_timeout
         self.tx_timeout = tx_timeout
+        # Neo4j's own memory limits (db.memory.transaction.max, dbms.memory.transaction.total.max): a query
+        # that would need more fails with a memory-limit error instead of taking the heap and the JVM with it.
+        self.tx_memory_bytes = tx_memory_bytes
+        self.tx_memory_total_bytes = tx_memory_total_bytes
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalNeo4j:
@@ -162,6 +168,8 @@ class LocalNeo4j:
             pagecache_bytes=settings.neo4j_pagecache_bytes,
             start_timeout=settings.neo4j_start_timeout,
             tx_timeout=settings.query_timeout,
+            tx_memory_bytes=settings.neo4j_tx_memory_bytes,
+            tx_memory_total_bytes=settings.neo4j_tx_memory_total_bytes,
         )
 
     @property
@@ -232,10 +240,14 @@ class LocalNeo4j:
             env = {**os.environ, "GRIDGRAPH_NEO4J_PASSWORD": self.password}
             with self.log_file.open("ab") as log:
                 log.write(f"--- start {time.strftime('%Y-%m-%d %H:%M:%S')} ---\n".encode())
-            argv = [java, f"-Xmx{self.heap}", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
+            # No -XX:+ExitOnOutOfMemoryError: a statement that asks for one value larger than the free heap (a
+            # string doubled in a loop) then fails alone with Neo4j's OutOfMemoryError, where the flag would
+            # take the whole database down; what Neo4j tracks stops earlier, at the transaction memory limits.
+            argv = [java, f"-Xmx{self.heap}", "-XX:+UseG1GC",
                     "-cp", os.pathsep.join(classpath), LAUNCHER_CLASS,
                     str(self.home / "db"), str(self.port), str(self.pagecache_bytes),
-                    str(max(1, int(self.tx_timeout)))]
+                    str(max(1, int(self.tx_timeout))), str(self.tx_memory_bytes),
+                    str(self.tx_memory_total_bytes)]
             # posix_spawn rather than Popen: the server outlives this process (its own session), and no
             # Popen object is left to be reaped or to warn about a child still running.
             pid = os.posix_spawn(

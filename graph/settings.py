@@ -65,15 +65,27 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("GRIDGRAPH_BOLT_PORT", "7687", "Bolt port of the local Neo4j (127.0.0.1 only)."),
     SettingSpec("GRIDGRAPH_NEO4J_HEAP", "4g", "JVM heap of the local Neo4j (-Xmx)."),
     SettingSpec("GRIDGRAPH_NEO4J_PAGECACHE", "4g", "Page cache of the local Neo4j (e.g. 512m, 4g)."),
+    SettingSpec("GRIDGRAPH_NEO4J_TX_MEMORY", "512m",
+                "Memory one transaction of the local Neo4j may take (db.memory.transaction.max); a query over it "
+                "fails with a memory-limit error."),
+    SettingSpec("GRIDGRAPH_NEO4J_TX_MEMORY_TOTAL", "2g",
+                "Memory all transactions of the local Neo4j may take together (dbms.memory.transaction.total.max); "
+                "keep it well under GRIDGRAPH_NEO4J_HEAP."),
     SettingSpec("GRIDGRAPH_NEO4J_START_TIMEOUT", "180", "Seconds to wait for the local Neo4j to accept Bolt."),
     SettingSpec("GRIDGRAPH_QUERY_TIMEOUT", "30", "Server-side timeout in seconds of every transaction."),
+    SettingSpec("GRIDGRAPH_UNAVAILABLE_AFTER", "2",
+                "Seconds within which a request fails with 503 DATABASE_UNAVAILABLE when Neo4j cannot be reached."),
     SettingSpec("GRIDGRAPH_CYPHER_TIMEOUT", "10", "Default and maximum timeout in seconds of analysts' ad-hoc Cypher."),
+    SettingSpec("GRIDGRAPH_CYPHER_MAX_LENGTH", "8000", "Longest ad-hoc Cypher statement accepted, in characters."),
     SettingSpec("GRIDGRAPH_CYPHER_MAX_ROWS", "10000", "Default and maximum rows returned by ad-hoc Cypher."),
     SettingSpec("GRIDGRAPH_PII_KEY", None,
                 "Base64 key (32 bytes) for hashing and encrypting ID and phone numbers. Unset: generated at "
                 "first use and kept in var/pii.key."),
     SettingSpec("GRIDGRAPH_JWT_SECRET", None,
                 "Key that signs API bearer tokens (JWT, HS256). Unset: generated at first use in var/jwt.key."),
+    SettingSpec("GRIDGRAPH_TOKEN_REFRESH", "3",
+                "Seconds between reloads of the revoked tokens in each API process (a revoked token is refused "
+                "within this time)."),
     SettingSpec("GRIDGRAPH_HOST", "127.0.0.1", "Address the API listens on."),
     SettingSpec("GRIDGRAPH_PORT", "8000", "Port the API listens on."),
     SettingSpec("GRIDGRAPH_DEBUG", "false", "Report Cypher query count and database time in GraphQL extensions."),
@@ -175,12 +187,17 @@ class Settings:
     bolt_port: int
     neo4j_heap: str
     neo4j_pagecache_bytes: int
+    neo4j_tx_memory_bytes: int
+    neo4j_tx_memory_total_bytes: int
     neo4j_start_timeout: float
     query_timeout: float
+    unavailable_after: float
     cypher_timeout: float
     cypher_max_rows: int
+    cypher_max_length: int
     pii_key: Secret | None
     jwt_secret: Secret | None
+    token_refresh: float
     host: str
     port: int
     debug: bool
@@ -228,12 +245,17 @@ class Settings:
             bolt_port=int(_cast(merged, "GRIDGRAPH_BOLT_PORT", _positive(int))),
             neo4j_heap=_env(merged, "GRIDGRAPH_NEO4J_HEAP") or "4g",
             neo4j_pagecache_bytes=int(_cast(merged, "GRIDGRAPH_NEO4J_PAGECACHE", parse_size)),
+            neo4j_tx_memory_bytes=int(_cast(merged, "GRIDGRAPH_NEO4J_TX_MEMORY", parse_size)),
+            neo4j_tx_memory_total_bytes=int(_cast(merged, "GRIDGRAPH_NEO4J_TX_MEMORY_TOTAL", parse_size)),
             neo4j_start_timeout=float(_cast(merged, "GRIDGRAPH_NEO4J_START_TIMEOUT", _positive(float))),
             query_timeout=float(_cast(merged, "GRIDGRAPH_QUERY_TIMEOUT", _positive(float))),
+            unavailable_after=float(_cast(merged, "GRIDGRAPH_UNAVAILABLE_AFTER", _positive(float))),
             cypher_timeout=float(_cast(merged, "GRIDGRAPH_CYPHER_TIMEOUT", _positive(float))),
             cypher_max_rows=int(_cast(merged, "GRIDGRAPH_CYPHER_MAX_ROWS", _positive(int))),
+            cypher_max_length=int(_cast(merged, "GRIDGRAPH_CYPHER_MAX_LENGTH", _positive(int))),
             pii_key=Secret(pii_key) if pii_key else None,
             jwt_secret=Secret(jwt_secret) if jwt_secret else None,
+            token_refresh=float(_cast(merged, "GRIDGRAPH_TOKEN_REFRESH", _positive(float))),
             host=_env(merged, "GRIDGRAPH_HOST") or "127.0.0.1",
             port=int(_cast(merged, "GRIDGRAPH_PORT", _positive(int))),
             debug=bool(_cast(merged, "GRIDGRAPH_DEBUG", _bool)),

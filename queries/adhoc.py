@@ -5,13 +5,16 @@ Read-only is enforced in layers, none trusting the others (the driver's READ acc
 1. limits: the time limit defaults to ``GRIDGRAPH_CYPHER_TIMEOUT`` and the row cap to
    ``GRIDGRAPH_CYPHER_MAX_ROWS``; a request may lower either, and asking for more is an error
    (:class:`CypherLimitError`), not silently clamped, so a caller never believes they got a limit they did not;
-2. the statement check of :mod:`queries.statement` (one statement, reading clauses only, allowlisted
-   procedures, no protected property named);
+2. the statement check of :mod:`queries.statement` (at most ``GRIDGRAPH_CYPHER_MAX_LENGTH`` characters, one
+   statement, reading clauses only, allowlisted procedures, no protected property or label reached);
 3. the audit trail: the statement and its author are recorded before it runs (refused ones too);
-4. ``EXPLAIN`` must report query type ``r``;
+4. ``EXPLAIN`` must report query type ``r`` and a plan that starts every node from a label
+   (:func:`queries.statement.check_plan`);
 5. it runs in a read transaction with the server-side time limit, fetching at most ``max_rows + 1`` rows so
    that ``truncated`` is exact;
-6. every value is made JSON-safe with protected properties removed from nodes, relationships, paths and maps.
+6. every value is made JSON-safe with protected properties removed from nodes, relationships, paths and maps;
+7. Neo4j's transaction memory limit stops a statement that would take too much memory (a string or list
+   blown up, a cartesian product); that is reported as ``cypher.limit`` and is never retried.
 """
 
 from __future__ import annotations
@@ -31,13 +34,27 @@ from graph.database import Database
 from graph.errors import QueryTimeout
 from graph.settings import Settings
 from queries.errors import CypherInvalid, CypherLimitError, CypherRefused, CypherTimeout, NotReadOnly
-from queries.statement import PROTECTED_PROPERTIES, TAGS_PROPERTY, check_statement
+from queries.statement import Visibility, check_plan, check_statement
 from queries.values import to_jsonable
 
 ACCESS_MODE_CODE = "Neo.ClientError.Statement.AccessMode"
 EXPLAIN = "EXPLAIN "
 _POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)")
 AUDIT_TARGET_CHARS = 2000
+# Neo4j's codes for a transaction (or all of them together) over the configured memory limit.
+MEMORY_LIMIT_CODES = frozenset({
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+    "Neo.TransientError.General.TransactionMemoryLimit",
+    "Neo.TransientError.General.OutOfMemoryError",
+})
+
+
+@dataclass(frozen=True)
+class Explained:
+    """What ``EXPLAIN`` says of a statement: its query type and its plan (as the driver gives it)."""
+
+    query_type: str
+    plan: dict[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -81,12 +98,15 @@ def _within(name: str, value: object, ceiling: int, setting: str, unit: str) -> 
 
 def run_adhoc(db: Database, settings: Settings, query: str, parameters: Mapping[str, Any] | None = None, *,
               actor: str, role: str, timeout_ms: int | None = None, max_rows: int | None = None,
-              allow_tags: bool = False, reason: str = "") -> AdhocResult:
+              allow_tags: bool = False, allow_keys: bool = False, allow_audit: bool = False,
+              reason: str = "") -> AdhocResult:
     """Check, audit and run one read-only Cypher statement for ``actor``; see the module for the layers.
 
     Raises :class:`~queries.errors.CypherRefused` (and subclasses) for statements that are not allowed,
     :class:`~queries.errors.CypherInvalid` for ones Neo4j cannot run, :class:`~queries.errors.CypherLimitError`
-    for limits above the settings, :class:`~queries.errors.CypherTimeout` when the time limit stops it.
+    for limits above the settings and statements over a length or memory limit,
+    :class:`~queries.errors.CypherTimeout` when the time limit stops it. ``allow_keys`` lets person keys be
+    read, ``allow_audit`` audit entries.
     """
     applied_ms, applied_rows = effective_limits(settings, timeout_ms, max_rows)
     params = _parameters(parameters)
@@ -94,28 +114,36 @@ def run_adhoc(db: Database, settings: Settings, query: str, parameters: Mapping[
                          "tags": allow_tags}, ensure_ascii=False)
     target = query[:AUDIT_TARGET_CHARS]
     try:
-        statement = check_statement(query, allow_tags=allow_tags)
-    except CypherRefused as refused:
+        statement = check_statement(query, allow_tags=allow_tags, allow_keys=allow_keys, allow_audit=allow_audit,
+                                    max_length=settings.cypher_max_length)
+    except (CypherRefused, CypherLimitError) as refused:
         record(db, AuditEntry(actor, role, "cypher.refused", target, reason,
                               json.dumps({"code": refused.code, "message": refused.message}, ensure_ascii=False)))
         raise
     audit_id = record(db, AuditEntry(actor, role, "cypher.adhoc", target, reason, detail))
     seconds = applied_ms / 1000
-    query_type = explain_query_type(db, statement, params, seconds)
-    if query_type != "r":
-        raise NotReadOnly(f"Neo4j plans this statement as query type {query_type!r}, not a read ('r'); "
+    explained = explain_plan(db, statement, params, seconds)
+    if explained.query_type != "r":
+        raise NotReadOnly(f"Neo4j plans this statement as query type {explained.query_type!r}, not a read ('r'); "
                           "ad-hoc Cypher is read-only")
-    hidden = PROTECTED_PROPERTIES | (frozenset() if allow_tags else frozenset({TAGS_PROPERTY}))
+    check_plan(explained.plan, allow_audit=allow_audit)
+    visibility = Visibility(tags=allow_tags, keys=allow_keys, audit=allow_audit)
+    hidden, hidden_labels = visibility.hidden_properties, visibility.hidden_labels
 
     def fetch(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-        result = tx.run(statement, params)
-        columns = list(result.keys())
-        rows: list[list[Any]] = []
-        for found in result:
-            rows.append([to_jsonable(value, hidden) for value in found.values()])
-            if len(rows) > applied_rows:  # one row more than allowed tells truncation apart from an exact fit
-                break
-        return columns, rows
+        try:
+            result = tx.run(statement, params)
+            columns = list(result.keys())
+            rows: list[list[Any]] = []
+            for found in result:
+                rows.append([to_jsonable(value, hidden, hidden_labels) for value in found.values()])
+                if len(rows) > applied_rows:  # one row more than allowed tells truncation apart from an exact fit
+                    break
+            return columns, rows
+        except Neo4jError as exc:
+            if exc.code in MEMORY_LIMIT_CODES:  # transient to the driver, but the same statement fails again
+                raise _memory_limit(settings) from None
+            raise
 
     began = time.perf_counter()
     try:
@@ -140,10 +168,19 @@ def _parameters(parameters: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict(parameters)
 
 
-def explain_query_type(db: Database, statement: str, params: dict[str, Any], seconds: float) -> str:
-    """The query type Neo4j plans for ``statement`` (`r`, `rw`, `w` or `s`), in a read transaction."""
-    def plan(tx: ManagedTransaction) -> str:
-        return str(tx.run(EXPLAIN + statement, params).consume().query_type)
+def _memory_limit(settings: Settings) -> CypherLimitError:
+    limit = ("GRIDGRAPH_NEO4J_TX_MEMORY (db.memory.transaction.max)" if settings.local
+             else "db.memory.transaction.max on the Neo4j server")
+    return CypherLimitError(
+        f"the statement needed more memory than a transaction may take and was stopped ({limit}); build smaller "
+        "strings and lists, add LIMIT or aggregate earlier, avoid cartesian products (MATCH (a), (b))")
+
+
+def explain_plan(db: Database, statement: str, params: dict[str, Any], seconds: float) -> Explained:
+    """The query type (`r`, `rw`, `w` or `s`) and plan Neo4j gives ``statement``, in a read transaction."""
+    def plan(tx: ManagedTransaction) -> Explained:
+        summary = tx.run(EXPLAIN + statement, params).consume()
+        return Explained(str(summary.query_type), dict(summary.plan) if summary.plan else None)
 
     try:
         return db.execute_read(plan, timeout=seconds)

@@ -143,7 +143,8 @@ def cypher_command(statement: str, params: tuple[str, ...], timeout: float | Non
     timeout_ms = None if timeout is None else round(timeout * 1000)
     with open_database(settings) as db:
         result = run_adhoc(db, settings, text, parameters, actor=getpass.getuser(), role=CLI_ROLE,
-                           timeout_ms=timeout_ms, max_rows=max_rows, allow_tags=allow_tags)
+                           timeout_ms=timeout_ms, max_rows=max_rows, allow_tags=allow_tags,
+                           allow_keys=True, allow_audit=True)  # the operator of the database itself
     _emit(result.columns, result.columns, result.rows, fmt, output, "cypher")
     if result.truncated:
         click.echo(f"only the first {result.max_rows} rows are shown; more exist (narrow the query, or raise "

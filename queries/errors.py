@@ -19,9 +19,11 @@ wrong, where (the parameter or setting) and what to do.
         │   ├── ForbiddenClause        cypher.refused.clause
         │   ├── ForbiddenProcedure     cypher.refused.procedure
         │   ├── ProtectedProperty      cypher.refused.property
+        │   ├── ProtectedLabel         cypher.refused.label
         │   └── NotReadOnly            cypher.refused.write
         ├── CypherInvalid              cypher.invalid            (syntax or semantic error reported by Neo4j)
-        ├── CypherLimitError           cypher.limit              (timeout or row cap out of range)
+        ├── CypherLimitError           cypher.limit              (a limit out of range, a statement too long,
+        │                                                         or Neo4j's transaction memory limit reached)
         └── CypherTimeout              cypher.timeout            (also a graph.errors.QueryTimeout)
 """
 
@@ -30,6 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.errors import GraphError, QueryTimeout
+from schema.freetext import mask_numbers
 
 
 class QueryError(GraphError):
@@ -39,6 +42,7 @@ class QueryError(GraphError):
     http_status = 400
 
     def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        message = mask_numbers(message)  # a number the caller typed is not echoed in clear
         super().__init__(message)
         self.message = message
         self.parameter = parameter
@@ -112,6 +116,10 @@ class ProtectedProperty(CypherRefused):
     code = "cypher.refused.property"
 
 
+class ProtectedLabel(CypherRefused):
+    code = "cypher.refused.label"
+
+
 class NotReadOnly(CypherRefused):
     code = "cypher.refused.write"
 
@@ -123,7 +131,7 @@ class CypherInvalid(AdhocError):
 
 
 class CypherLimitError(AdhocError):
-    """A requested time limit or row cap is outside what the settings allow."""
+    """A requested limit is outside what the settings allow, or the statement hit a limit (length, memory)."""
 
     code = "cypher.limit"
 

@@ -15,8 +15,27 @@ removed, in any letter case. The rules:
 - ``CALL name`` only for the read procedures in :data:`ALLOWED_PROCEDURES`; namespaced functions only from
   the built-in temporal, spatial and vector namespaces (so no ``apoc.*``, ``gds.*``, ``dbms.*``);
 - no protected property named anywhere (``idHash``, ``idCipher``, ``phoneHash``, ``phoneCipher``,
-  ``tokenHash``, and ``tags`` unless allowed), and no computed subscript ``x[expr]`` — only literal indexes
-  and slices — because ``n['id' + 'Hash']`` would read a protected property without naming it.
+  ``tokenHash``, and ``tags`` unless allowed) and, for callers who may not see them, no ``key`` read as a
+  property (``x.key``, ``{.key}``, ``{key: …}``): a person's key embeds the ID hash;
+- no protected label named anywhere (``AuditEntry``, ``ApiToken``): the audit trail is for administrators
+  and tokens for nobody; dynamic labels (``n:$(…)``) are refused because they name a label at run time;
+- no whole property map (``properties(x)``, ``x {.*}``): a map holding a protected value can be compared or
+  sorted against one the caller builds, so protected values would leak without being named; return the node
+  itself (protected keys are removed from it) or name the properties;
+- no computed subscript ``x[expr]`` — only literal indexes and slices — because ``n['id' + 'Hash']`` would
+  read a protected property without naming it. Whether ``[`` is a subscript or opens a list is decided from
+  the grammar: after a value (a name, a literal, a parameter, ``)``, ``]``, ``}``) it is a subscript, and so
+  it is after a keyword that the statement also uses as a variable name (``WITH p AS skip RETURN skip[…]``);
+- at most ``max_length`` characters (``GRIDGRAPH_CYPHER_MAX_LENGTH``);
+- no loop inside one expression that neither the time limit nor the memory limit can stop: Neo4j checks both
+  between rows and in the operators that keep rows (collect, ORDER BY, DISTINCT), not while it evaluates one
+  expression, so ``reduce(…)`` is refused (it doubles a string 30 times in one step) and ``range(…)`` takes
+  integer literals spanning at most :data:`MAX_RANGE` values (a list comprehension over it is built whole).
+
+The plan is checked too (:func:`check_plan`, on ``EXPLAIN``'s plan): a statement that scans all nodes or
+looks nodes up by id could reach audit entries and tokens without naming their labels (``MATCH (n) WHERE
+'AuditEntry' IN labels(n)``), so those operators are refused; audit entries and tokens have no
+relationships, so every other way to a node starts from a label.
 
 Later guards do not trust this one: the statement must also plan as a read query (``EXPLAIN``), runs in a read
 transaction, and protected keys are removed from every value returned.
@@ -26,13 +45,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from queries.errors import (
     CypherInvalid,
+    CypherLimitError,
     ForbiddenClause,
     ForbiddenProcedure,
     MultipleStatements,
+    ProtectedLabel,
     ProtectedProperty,
 )
 
@@ -52,8 +75,19 @@ ALLOWED_FUNCTION_NAMESPACES: frozenset[str] = frozenset({
     "date", "datetime", "localdatetime", "localtime", "time", "duration", "point", "vector",
 })
 
-PROTECTED_PROPERTIES: frozenset[str] = frozenset({"idHash", "idCipher", "phoneHash", "phoneCipher", "tokenHash"})
+PROTECTED_PROPERTIES: frozenset[str] = frozenset({"idHash", "idCipher", "phoneHash", "phoneCipher", "tokenHash",
+                                                  "descriptionCipher", "noteCipher"})
 TAGS_PROPERTY = "tags"
+KEY_PROPERTY = "key"   # Person.key embeds the ID hash (until keys are opaque)
+PROTECTED_LABELS: frozenset[str] = frozenset({"AuditEntry", "ApiToken"})
+AUDIT_LABEL = "AuditEntry"
+
+MAX_RANGE = 1_000_000  # values a range(…) of ad-hoc Cypher may span
+
+# Plan operators that reach nodes without a label, so could reach audit entries and tokens.
+UNLABELLED_NODE_OPERATORS: frozenset[str] = frozenset({
+    "AllNodesScan", "PartitionedAllNodesScan", "NodeByIdSeek", "NodeByElementIdSeek",
+})
 
 FIRST_WORDS: frozenset[str] = frozenset({"MATCH", "OPTIONAL", "WITH", "UNWIND", "CALL", "RETURN", "SHOW"})
 
@@ -207,22 +241,69 @@ def _read_quoted(text: str, start: int) -> tuple[str, int]:
     raise CypherInvalid("the statement has a `quoted name` that is never closed")
 
 
-def check_statement(query: str, *, allow_tags: bool = False) -> str:
+@dataclass(frozen=True)
+class Visibility:
+    """What a caller's ad-hoc statements may read beyond the common graph."""
+
+    tags: bool = False    # Person.tags
+    keys: bool = False    # Person.key (embeds the ID hash)
+    audit: bool = False   # AuditEntry nodes
+
+    @property
+    def hidden_properties(self) -> frozenset[str]:
+        """Property keys removed from every value returned."""
+        return (PROTECTED_PROPERTIES | (frozenset() if self.tags else {TAGS_PROPERTY})
+                | (frozenset() if self.keys else {KEY_PROPERTY}))
+
+    @property
+    def hidden_labels(self) -> frozenset[str]:
+        """Labels whose nodes come back without properties."""
+        return PROTECTED_LABELS - ({AUDIT_LABEL} if self.audit else set())
+
+
+def check_statement(query: str, *, allow_tags: bool = False, allow_keys: bool = False, allow_audit: bool = False,
+                    max_length: int | None = None) -> str:
     """Refuse ``query`` unless it passes every rule above; return it without a trailing ``;``."""
+    if max_length is not None and len(query) > max_length:
+        raise CypherLimitError(
+            f"the statement has {len(query)} characters, more than the {max_length} allowed; shorten it, or have "
+            "an administrator raise GRIDGRAPH_CYPHER_MAX_LENGTH", parameter="query")
     tokens = tokenize(query)
     tokens = _single_statement(tokens)
     if not tokens:
-        raise CypherInvalid("the statement is empty; send a Cypher query such as MATCH (n) RETURN count(n)")
+        raise CypherInvalid("the statement is empty; send a Cypher query such as MATCH (n:Grid) RETURN count(n)")
     _first_word(tokens)
     protected = {p.lower() for p in PROTECTED_PROPERTIES} | (set() if allow_tags else {TAGS_PROPERTY})
+    labels = {label.lower() for label in PROTECTED_LABELS - ({AUDIT_LABEL} if allow_audit else set())}
+    variables = _declared_names(tokens)
     for index, token in enumerate(tokens):
         previous = tokens[index - 1] if index else None
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
         after_dot_or_colon = previous is not None and previous.kind == "symbol" and previous.text in ".:"
         if token.kind in ("word", "name") and token.text.lower() in protected:
             raise ProtectedProperty(
                 f"{token.text!r} is protected personal data and cannot be read with ad-hoc Cypher; "
                 "use idMasked / phoneMasked, or the audited reveal of the API"
                 + ("" if allow_tags else "; person tags need a role that may see them"))
+        if token.kind in ("word", "name") and token.text.lower() in labels:
+            raise ProtectedLabel(
+                f"{token.text!r} nodes cannot be read with ad-hoc Cypher"
+                + ("; the audit trail is for administrators (auditTrail in the API)"
+                   if token.text.lower() == AUDIT_LABEL.lower() else "; tokens are listed by `gridgraph token list`"))
+        if not allow_keys and token.kind in ("word", "name") and token.text == KEY_PROPERTY \
+                and _is_property_name(previous, following):
+            raise ProtectedProperty(
+                "a person's key cannot be read with this role's ad-hoc Cypher (it is derived from the ID "
+                "number); return the person node or other properties instead")
+        if token.kind == "symbol" and token.text == "*" and previous is not None and previous.text == "." \
+                and previous.kind == "symbol":
+            raise ProtectedProperty(
+                "a map projection of all properties (x {.*}) is not accepted in ad-hoc Cypher; return the node "
+                "itself (protected properties are removed from it) or name the properties: p {.name, .sex}")
+        if token.kind == "param" and (not token.text or (following is not None and following.kind == "symbol"
+                                                         and following.text == "(")):
+            raise ForbiddenClause("dynamic labels and types ($(…), $any(…), $all(…)) are not accepted in ad-hoc "
+                                  "Cypher; name the label")
         if token.kind == "word" and not after_dot_or_colon:
             reason = FORBIDDEN_WORDS.get(token.upper)
             if reason is not None:
@@ -233,11 +314,100 @@ def check_statement(query: str, *, allow_tags: bool = False) -> str:
                 raise ForbiddenClause("SHOW is accepted only as SHOW INDEXES or SHOW CONSTRAINTS on its own")
             if token.upper == "CALL":
                 _check_call(tokens, index)
+            if token.upper == "REDUCE" and following is not None and following.text == "(":
+                raise CypherLimitError(
+                    "reduce(…) is not accepted in ad-hoc Cypher: it builds a value inside one expression, where "
+                    "neither the time limit nor the memory limit (GRIDGRAPH_NEO4J_TX_MEMORY) can stop it; use "
+                    "UNWIND and an aggregation (sum, collect) instead")
+            if token.upper == "RANGE" and following is not None and following.text == "(":
+                _check_range(tokens, index + 1)
+            if token.upper == "PROPERTIES" and following is not None and following.text == "(":
+                raise ProtectedProperty(
+                    "properties(x) is not accepted in ad-hoc Cypher (a map with protected values can be compared "
+                    "without naming them); return the node itself or name the properties: p {.name, .sex}")
         if token.kind in ("word", "name") and not after_dot_or_colon:
             _check_function(tokens, index)
-        if token.kind == "symbol" and token.text == "[" and _is_subscript(previous):
+        if token.kind == "symbol" and token.text == "[" and _is_subscript(previous, variables):
             _check_subscript(tokens, index)
     return _trimmed(query)
+
+
+def _declared_names(tokens: list[Token]) -> frozenset[str]:
+    """Names, in lower case, that the statement may bind as variables: after ``AS`` or ``YIELD``, before ``=``
+    or ``IN``, and first in a ``(`` or ``[`` pattern (followed by ``:``, ``)``, ``]``, ``{``, ``,`` or ``WHERE``).
+    Generous on purpose: a keyword wrongly taken for a variable only makes a list after it be checked like a
+    subscript."""
+    names: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token.kind not in ("word", "name"):
+            continue
+        previous = tokens[index - 1] if index else None
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        after_keyword = previous is not None and previous.kind == "word" and previous.upper in ("AS", "YIELD")
+        before = following is not None and ((following.kind == "symbol" and following.text == "=")
+                                             or (following.kind == "word" and following.upper == "IN"))
+        in_pattern = (previous is not None and previous.kind == "symbol" and previous.text in "(["
+                      and following is not None
+                      and ((following.kind == "symbol" and following.text in ":)]{,")
+                           or (following.kind == "word" and following.upper == "WHERE")))
+        if after_keyword or before or in_pattern:
+            names.add(token.text.lower())
+    return frozenset(names)
+
+
+def _check_range(tokens: list[Token], opening: int) -> None:
+    """``range(a, b[, step])`` with integer literals spanning at most MAX_RANGE values."""
+    numbers: list[int] = []
+    sign, index = 1, opening + 1
+    while index < len(tokens):
+        token = tokens[index]
+        if token.kind == "symbol" and token.text == ")":
+            break
+        if token.kind == "symbol" and token.text == "-":
+            sign = -sign
+        elif token.kind == "word" and token.text.isascii() and token.text.isdigit():
+            numbers.append(sign * int(token.text))
+            sign = 1
+        elif not (token.kind == "symbol" and token.text == ","):
+            numbers = []
+            break
+        index += 1
+    span = (abs(numbers[1] - numbers[0]) // max(1, abs(numbers[2]) if len(numbers) == 3 else 1) + 1
+            if len(numbers) in (2, 3) else None)
+    if span is None or span > MAX_RANGE:
+        raise CypherLimitError(
+            f"range(…) in ad-hoc Cypher takes whole numbers written out, spanning at most {MAX_RANGE:,} values, "
+            "because a list built from it is not bounded by the memory limit; UNWIND the rows you need from the "
+            "graph instead")
+
+
+def _is_property_name(previous: Token | None, following: Token | None) -> bool:
+    """Whether a name in this place is a property key: ``x.key``, ``{.key}``, ``{key: …}``."""
+    if previous is not None and previous.kind == "symbol" and previous.text == ".":
+        return True
+    return (following is not None and following.kind == "symbol" and following.text == ":"
+            and previous is not None and previous.kind == "symbol" and previous.text in "{,")
+
+
+def check_plan(plan: Mapping[str, Any] | None, *, allow_audit: bool = False) -> None:
+    """Refuse a plan (``EXPLAIN``'s, as the driver gives it) that reaches nodes without a label or names a
+    protected label (see the module)."""
+    if plan is None:
+        return
+    labels = PROTECTED_LABELS - ({AUDIT_LABEL} if allow_audit else set())
+    pending = [plan]
+    while pending:
+        operator = pending.pop()
+        name = str(operator.get("operatorType", "")).split("@")[0]
+        if name in UNLABELLED_NODE_OPERATORS:
+            raise ProtectedLabel(
+                f"the statement reads nodes without a label ({name}), which would include audit entries and "
+                "tokens; give every node you start from a label, e.g. MATCH (n:Grid) instead of MATCH (n)")
+        details = str((operator.get("args") or {}).get("Details", ""))
+        for label in labels:
+            if re.search(rf"(?<![\w`]){label}(?![\w`])", details):
+                raise ProtectedLabel(f"{label} nodes cannot be read with ad-hoc Cypher")
+        pending.extend(operator.get("children") or [])
 
 
 def _single_statement(tokens: list[Token]) -> list[Token]:
@@ -317,14 +487,15 @@ def _check_function(tokens: list[Token], index: int) -> None:
             f"{', '.join(sorted(ALLOWED_FUNCTION_NAMESPACES))} namespaces)")
 
 
-def _is_subscript(previous: Token | None) -> bool:
+def _is_subscript(previous: Token | None, variables: frozenset[str]) -> bool:
     if previous is None:
         return False
     if previous.kind in ("name", "param", "string"):
         return True
     if previous.kind == "symbol":
         return previous.text in ")]}"
-    return previous.kind == "word" and previous.upper not in _LIST_OPENERS
+    # A keyword the statement also binds as a variable may be that variable: treat it as one.
+    return previous.kind == "word" and (previous.upper not in _LIST_OPENERS or previous.text.lower() in variables)
 
 
 def _check_subscript(tokens: list[Token], index: int) -> None:

@@ -32,27 +32,28 @@ def to_native(value: Any) -> Any:
     return value
 
 
-def _properties(entity: Mapping[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
-    return {key: to_jsonable(item, hidden) for key, item in sorted(entity.items()) if key not in hidden}
+def _properties(entity: Mapping[str, Any], hidden: frozenset[str], labels: frozenset[str]) -> dict[str, Any]:
+    return {key: to_jsonable(item, hidden, labels) for key, item in sorted(entity.items()) if key not in hidden}
 
 
-def to_jsonable(value: Any, hidden: frozenset[str] = frozenset()) -> Any:
-    """A JSON-safe form of ``value``; keys in ``hidden`` are removed from every map and property set."""
+def to_jsonable(value: Any, hidden: frozenset[str] = frozenset(), hidden_labels: frozenset[str] = frozenset()) -> Any:
+    """A JSON-safe form of ``value``; keys in ``hidden`` are removed from every map and property set, and nodes
+    with a label in ``hidden_labels`` come back without properties."""
+    if isinstance(value, Node):
+        shown = {} if hidden_labels & value.labels else _properties(value, hidden, hidden_labels)
+        return {"elementId": value.element_id, "labels": sorted(value.labels), "properties": shown}
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)  # NaN and infinities are not JSON
-    if isinstance(value, Node):
-        return {"elementId": value.element_id, "labels": sorted(value.labels),
-                "properties": _properties(value, hidden)}
     if isinstance(value, Relationship):
         return {"elementId": value.element_id, "type": value.type,
                 "start": value.start_node.element_id if value.start_node is not None else None,
                 "end": value.end_node.element_id if value.end_node is not None else None,
-                "properties": _properties(value, hidden)}
+                "properties": _properties(value, hidden, hidden_labels)}
     if isinstance(value, Path):
-        return {"nodes": [to_jsonable(n, hidden) for n in value.nodes],
-                "relationships": [to_jsonable(r, hidden) for r in value.relationships]}
+        return {"nodes": [to_jsonable(n, hidden, hidden_labels) for n in value.nodes],
+                "relationships": [to_jsonable(r, hidden, hidden_labels) for r in value.relationships]}
     if isinstance(value, DateTime | Date | Time | Duration):
         return value.iso_format()
     if isinstance(value, datetime | date | time):
@@ -64,7 +65,7 @@ def to_jsonable(value: Any, hidden: frozenset[str] = frozenset()) -> Any:
     if isinstance(value, bytes | bytearray):
         return base64.b64encode(bytes(value)).decode()
     if isinstance(value, Mapping):
-        return {str(key): to_jsonable(item, hidden) for key, item in value.items() if key not in hidden}
+        return {str(key): to_jsonable(item, hidden, hidden_labels) for key, item in value.items() if key not in hidden}
     if isinstance(value, list | tuple):
-        return [to_jsonable(item, hidden) for item in value]
+        return [to_jsonable(item, hidden, hidden_labels) for item in value]
     return str(value)

@@ -60,7 +60,8 @@ NODE_TYPES: dict[str, NodeType] = {
             frozenset({"code", "kind", "category", "title", "description", "status", "level", "reportedAt",
                        "deadline", "closedAt", "satisfaction", "gridPath", "source", "extensionRequested",
                        "extensionUntil", "extensionReason", "extensionRequestedBy", "extensionRequestedIn",
-                       "extensions"}),
+                       "extensions", "descriptionCipher"}),
+            sensitive=frozenset({"descriptionCipher"}),
         ),
         NodeType("Visit", "id", frozenset({"id", "at", "mode", "note", "gridPath", "visitorName"})),
         NodeType("Period", "code", frozenset({"code", "start", "end"})),
@@ -68,11 +69,12 @@ NODE_TYPES: dict[str, NodeType] = {
                                                   "recipientName", "role", "gridPath", "title", "delivered",
                                                   "deliveredAt", "readAt", "readBy"})),
         NodeType("CaseEvent", "id", frozenset({"id", "seq", "at", "action", "fromStatus", "toStatus", "actor",
-                                                "note", "assignee", "coHandlers"})),
+                                                "note", "assignee", "coHandlers", "noteCipher"}),
+                 sensitive=frozenset({"noteCipher"})),
         NodeType("AuditEntry", "id", frozenset({"id", "at", "actor", "role", "action", "target", "reason",
                                                  "detail"})),
         NodeType("ApiToken", "tokenHash", frozenset({"tokenHash", "name", "role", "scope", "createdAt",
-                                                      "revoked"})),
+                                                      "revoked", "revokedAt", "lastUsedAt"})),
     )
 }
 

@@ -18,6 +18,9 @@ from graph.migrations import migrate
 from graph.server import LocalNeo4j
 
 TEST_PASSWORD = "test-password-123"
+# Memory limits of the test server (1 GB heap): a runaway statement fails well before the heap is full.
+TEST_TX_MEMORY = 200 * 1024**2
+TEST_TX_MEMORY_TOTAL = 500 * 1024**2
 
 
 def free_port() -> int:
@@ -38,7 +41,8 @@ def test_server(home: Path) -> Iterator[dict[str, str]]:
         }
         return
     server = LocalNeo4j(home=home, port=free_port(), password=TEST_PASSWORD, heap="1g",
-                        pagecache_bytes=512 * 1024**2, start_timeout=240)
+                        pagecache_bytes=512 * 1024**2, start_timeout=240,
+                        tx_memory_bytes=TEST_TX_MEMORY, tx_memory_total_bytes=TEST_TX_MEMORY_TOTAL)
     server.start()
     try:
         yield {

@@ -22,6 +22,7 @@ from api.resolvers.common import context
 from schema.calendar import working_calendar
 from schema.case_flow import CaseAction
 from schema.deadlines import CHINA_TIME, LATEST_YEAR, deadline_after, default_limit, end_of_day
+from schema.freetext import mask_numbers
 from schema.graphql.nodes import Case
 from schema.vocabulary import CaseKind
 
@@ -68,7 +69,7 @@ def request_extension(info: Info, code: str, until: datetime, reason: str) -> Ca
                            f"{latest.date().isoformat()} at the latest")
         tx.run("MATCH (c:Case {code: $code}) SET c.extensionRequested = true, c.extensionUntil = $until, "
                "c.extensionReason = $reason, c.extensionRequestedBy = $by, c.extensionRequestedIn = $in",
-               {"code": code, "until": wanted, "reason": reason, "by": requested_by, "in": requested_in})
+               {"code": code, "until": wanted, "reason": mask_numbers(reason), "by": requested_by, "in": requested_in})
 
     return apply_move(info, code, CaseAction.REQUEST_EXTENSION, reason, ask)
 

@@ -26,6 +26,7 @@ from api.resolvers.common import context, new_compiler, where
 from schema.calendar import working_calendar
 from schema.case_flow import CaseAction, IllegalMove, move
 from schema.deadlines import DeadlineError, deadline_for
+from schema.freetext import has_numbers, mask_numbers, mask_optional
 from schema.graphql.enums import Satisfaction
 from schema.graphql.inputs import ReportCaseInput
 from schema.graphql.nodes import Case
@@ -55,8 +56,10 @@ def _event(tx: CountingTransaction, ctx: ApiContext, code: str, action: str, bef
         "MATCH (c:Case {code: $code}) "
         "WITH c, COUNT { (c)-[:HAS_EVENT]->() } + 1 AS seq "
         "CREATE (c)-[:HAS_EVENT]->(e:CaseEvent {id: c.code + '#' + toString(seq), seq: seq, at: datetime(), "
-        "action: $action, fromStatus: $before, toStatus: $after, actor: $actor, note: $note}) SET e += $details",
-        {"code": code, "action": action, "before": before, "after": after, "actor": ctx.caller.name, "note": note,
+        "action: $action, fromStatus: $before, toStatus: $after, actor: $actor, note: $note, noteCipher: $cipher}) "
+        "SET e += $details",
+        {"code": code, "action": action, "before": before, "after": after, "actor": ctx.caller.name,
+         "note": mask_optional(note), "cipher": ctx.sensitive.encrypt(note) if note and has_numbers(note) else None,
          "details": details or {}},
     )
 
@@ -220,8 +223,10 @@ def report_case(info: Info, input: ReportCaseInput) -> Case:
                                                       compiler.reference("Person", "p"),
                                                       compiler.reference("Household", "h"))
         params = {"grid": input.grid_code, "code": code, "kind": kind.value, "category": input.category,
-                  "title": input.title, "description": input.description, "reportedAt": reported,
-                  "deadline": deadline, "source": input.source,
+                  "title": mask_numbers(input.title), "description": mask_optional(input.description),
+                  "descriptionCipher": ctx.sensitive.encrypt(input.description)
+                  if has_numbers(input.description) and input.description else None,
+                  "reportedAt": reported, "deadline": deadline, "source": input.source,
                   "persons": persons, "households": households, **compiler.params}
         if tx.run("MATCH (c:Case {code: $code}) RETURN c.code AS code", params):
             raise BadInput(f"a case {code!r} exists already")
@@ -233,7 +238,8 @@ def report_case(info: Info, input: ReportCaseInput) -> Case:
             "  RETURN h } AS households "
             "WHERE size(persons) = size($persons) AND size(households) = size($households) "
             "CREATE (c:Case {code: $code, kind: $kind, category: $category, title: $title, "
-            "description: $description, status: 'reported', level: 'grid', reportedAt: $reportedAt, "
+            "description: $description, descriptionCipher: $descriptionCipher, status: 'reported', level: 'grid', "
+            "reportedAt: $reportedAt, "
             "deadline: $deadline, source: $source, gridPath: g.path})-[:IN_GRID]->(g) "
             "FOREACH (p IN persons | CREATE (c)-[:INVOLVES {role: CASE c.kind WHEN 'wish' THEN 'beneficiary' "
             "  ELSE 'party' END}]->(p)) "

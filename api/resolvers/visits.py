@@ -19,6 +19,7 @@ from api.context import CountingTransaction
 from api.errors import BadInput, NotFound
 from api.resolvers.common import context, new_compiler
 from schema.deadlines import CHINA_TIME
+from schema.freetext import mask_optional
 from schema.graphql.inputs import LogVisitInput
 from schema.graphql.nodes import Visit
 
@@ -56,7 +57,7 @@ def log_visit(info: Info, input: LogVisitInput) -> Visit:
         raise BadInput("at: a visit cannot be recorded before it happens (the time is in the future)")
     if at < EARLIEST:
         raise BadInput(f"at: {at.date()} is before {EARLIEST.date()}; check the year")
-    note = (input.note or "").strip() or None
+    note = mask_optional((input.note or "").strip() or None)  # numbers people type are not stored in clear
     if note is not None and len(note) > NOTE_LENGTH:
         raise BadInput(f"note: at most {NOTE_LENGTH} characters")
     visit_id = f"V{at.astimezone(CHINA_TIME):%Y%m%d}-{secrets.token_hex(4)}"

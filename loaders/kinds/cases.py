@@ -40,6 +40,7 @@ from loaders.values import (
     split_names,
 )
 from schema.deadlines import URGENCY_ZH, DeadlineError, Urgency, deadline_after, default_limit, limit_from_text
+from schema.freetext import has_numbers, mask_optional
 from schema.sensitive import mask_id_number
 from schema.vocabulary import CASE_CODE_PREFIX, MEDIATION_OUTCOME_ZH, CaseKind
 
@@ -177,8 +178,12 @@ class CaseHandler(KindHandler):
             except ValueProblem as problem:
                 emit(Problem(problem.code, "warning", str(problem), row.number, "satisfaction",
                              clean_text(row.get("satisfaction"))))
-        props = {"kind": self.case_kind.value, "category": clean_text(row.get("category")), "title": title,
-                 "description": description, "status": status, "level": "grid", "reportedAt": reported,
+        # Numbers typed into the text are stored masked, the original text encrypted (see schema.freetext).
+        props = {"kind": self.case_kind.value, "category": clean_text(row.get("category")),
+                 "title": mask_optional(title), "description": mask_optional(description),
+                 "descriptionCipher": self.state.sensitive.encrypt(description)
+                 if description and has_numbers(description) else None,
+                 "status": status, "level": "grid", "reportedAt": reported,
                  "deadline": deadline, "closedAt": closed, "satisfaction": rating, "gridPath": grid.path}
         return CaseRecord(row.number, code, props, grid.code, involves, self._mediators(row, grid, closed or reported,
                                                                                         emit),

@@ -114,3 +114,10 @@ class SuccessorCandidate:
     load: int = strawberry.field(description="Households the candidate contacts now.")
     visits: int = strawberry.field(description="Of the leaver's households, how many the candidate has visited.")
     reasons: list[str]
+
+
+@strawberry.type(description="An API token that was revoked; it is refused from then on.")
+class RevokedToken:
+    id: str = strawberry.field(description="The token's id as `gridgraph token list` shows it.")
+    name: str = strawberry.field(description="Who held it.")
+    role: str = strawberry.field(description="The role it carried.")

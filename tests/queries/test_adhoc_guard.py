@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import queries.adhoc as adhoc
-from graph.audit import recent
+from graph.audit import AuditEntry, recent, record
 from graph.database import Database
 from graph.settings import Settings
 from queries.adhoc import run_adhoc
@@ -21,9 +21,11 @@ from queries.errors import (
     ForbiddenProcedure,
     MultipleStatements,
     NotReadOnly,
+    ProtectedLabel,
     ProtectedProperty,
 )
 from queries.statement import check_statement
+from queries.values import to_jsonable
 
 ATTEMPTS: list[tuple[str, type[CypherRefused]]] = [
     ("CREATE (n:Person {key: 'x'})", ForbiddenClause),
@@ -92,7 +94,38 @@ ATTEMPTS: list[tuple[str, type[CypherRefused]]] = [
     ("MATCH (p:Person) RETURN p['id' + 'Hash'] AS h", ProtectedProperty),
     ("MATCH (p:Person) WITH p, keys(p) AS ks RETURN [k IN ks | properties(p)[k]] AS values", ProtectedProperty),
     ("MATCH (p:Person) RETURN p.tags AS tags", ProtectedProperty),
-    ("MATCH (t:ApiToken) RETURN t.tokenHash", ProtectedProperty),
+    ("MATCH (t:ApiToken) RETURN t.tokenHash", ProtectedLabel),
+    # Subscripts on variables whose names are keywords are subscripts all the same.
+    ("MATCH (p:Person) WITH p AS skip RETURN skip['idCipher'] AS c", ProtectedProperty),
+    ("MATCH (p:Person) WITH p AS when RETURN when['tags'] AS t", ProtectedProperty),
+    ("MATCH (p:Person) WITH p AS `limit` RETURN limit['phone' + 'Cipher'] AS c", ProtectedProperty),
+    ("MATCH (p:Person) UNWIND [p] AS where RETURN where[$hash] AS v", ProtectedProperty),
+    ("MATCH (in:Person) RETURN [x IN [1] | in['idHash']] AS v", ProtectedProperty),
+    ("MATCH (p:Person) RETURN [distinct IN [p] | distinct['id' + 'Cipher']] AS v", ProtectedProperty),
+    # Whole property maps, and person keys (they embed the ID hash).
+    ("MATCH (p:Person) RETURN p {.*} AS everything", ProtectedProperty),
+    ("MATCH (p:Person) RETURN p{.name, .*} AS everything", ProtectedProperty),
+    ("MATCH (p:Person) WITH properties(p) AS m RETURN m ORDER BY m", ProtectedProperty),
+    ("MATCH (p:Person) RETURN substring(p.key, 3) AS h", ProtectedProperty),
+    ("MATCH (p:Person) RETURN p {.key} AS k", ProtectedProperty),
+    ("MATCH (p:Person) WHERE p.`key` STARTS WITH 'id:a' RETURN count(p) AS n", ProtectedProperty),
+    # Audit entries and tokens, by label or by a label chosen at run time.
+    ("MATCH (a:AuditEntry) RETURN a.reason AS reason", ProtectedLabel),
+    ("MATCH (t:`ApiToken`) RETURN t.name AS name", ProtectedLabel),
+    ("MATCH (n:Grid|AuditEntry) RETURN n", ProtectedLabel),
+    ("MATCH (n) WHERE n:AuditEntry RETURN n.target AS t", ProtectedLabel),
+    ("MATCH (n:$($label)) RETURN n", ForbiddenClause),
+    ("MATCH (n:$any(['Audit' + 'Entry'])) RETURN n", ForbiddenClause),
+]
+
+# Refused from the plan: nodes reached without a label would include audit entries and tokens.
+PLAN_ATTEMPTS = [
+    "MATCH (n) WHERE 'AuditEntry' IN labels(n) RETURN n.reason AS reason",
+    "MATCH (n) RETURN n.target AS target, n.detail AS detail",
+    "MATCH (n:!Grid) RETURN n.name AS name",
+    "MATCH (n:%) RETURN n",
+    "MATCH (n) WHERE elementId(n) = $hash RETURN n",
+    "MATCH (n) WHERE id(n) = 0 RETURN n",
 ]
 
 
@@ -107,6 +140,35 @@ def test_statement_check_refuses(statement: str, refusal: type[CypherRefused]) -
         check_statement(statement)
     message = str(caught.value)
     assert len(message) > 30 and caught.value.code.startswith("cypher.refused")
+
+
+@pytest.mark.parametrize("statement", PLAN_ATTEMPTS)
+def test_plans_reaching_unlabelled_nodes_are_refused(town_graph: Database, settings: Settings,
+                                                     statement: str) -> None:
+    record(town_graph, AuditEntry("alice", "townAdmin", "reveal.idNumber", "id:secret", "checking", ""))
+    with pytest.raises(ProtectedLabel, match="without a label"):
+        run_adhoc(town_graph, settings, statement, {"hash": "x"}, actor="eve", role="analyst")
+
+
+def test_audit_entries_come_back_empty_where_a_plan_cannot_tell(town_graph: Database, settings: Settings) -> None:
+    # A relationship scan reaches only connected nodes; audit entries have no relationships, and should one ever
+    # come back, it comes back without properties.
+    result = run_adhoc(town_graph, settings, "MATCH (a)-[:IN_GRID]->(g:Grid) RETURN a LIMIT 1",
+                       actor="alice", role="analyst")
+    assert result.rows and result.rows[0][0]["properties"]
+    [entry] = town_graph.execute_read(lambda tx: [r["a"] for r in tx.run("MATCH (a:AuditEntry) RETURN a LIMIT 1")])
+    assert to_jsonable(entry, frozenset(), frozenset({"AuditEntry"}))["properties"] == {}
+
+
+def test_admins_read_the_audit_trail_analysts_do_not(town_graph: Database, settings: Settings) -> None:
+    statement = "MATCH (a:AuditEntry) RETURN count(a) AS n"
+    with pytest.raises(ProtectedLabel):
+        run_adhoc(town_graph, settings, statement, actor="alice", role="analyst")
+    assert run_adhoc(town_graph, settings, statement, actor="root", role="townAdmin",
+                     allow_audit=True).rows[0][0] > 0
+    with pytest.raises(ProtectedLabel):
+        run_adhoc(town_graph, settings, "MATCH (t:ApiToken) RETURN count(t) AS n", actor="root", role="townAdmin",
+                  allow_audit=True, allow_keys=True)
 
 
 def graph_fingerprint(db: Database) -> dict[str, Any]:
@@ -146,11 +208,11 @@ def test_attempts_are_refused_audited_and_change_nothing(town_graph: Database, s
 def test_later_layers_hold_without_the_statement_check(town_graph: Database, settings: Settings,
                                                         monkeypatch: pytest.MonkeyPatch, statement: str) -> None:
     before = graph_fingerprint(town_graph)
-    monkeypatch.setattr(adhoc, "check_statement", lambda query, allow_tags=False: query)
+    monkeypatch.setattr(adhoc, "check_statement", lambda query, **_: query)
     with pytest.raises(NotReadOnly, match="not a read"):
         run_adhoc(town_graph, settings, statement, actor="mallory", role="analyst")
     # Without EXPLAIN's verdict as well, the read transaction refuses the write.
-    monkeypatch.setattr(adhoc, "explain_query_type", lambda db, statement, params, seconds: "r")
+    monkeypatch.setattr(adhoc, "explain_plan", lambda db, statement, params, seconds: adhoc.Explained("r", None))
     with pytest.raises(NotReadOnly, match="read transaction"):
         run_adhoc(town_graph, settings, statement, actor="mallory", role="analyst")
     assert graph_fingerprint(town_graph) == before

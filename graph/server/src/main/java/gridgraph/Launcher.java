@@ -20,7 +20,10 @@ import org.neo4j.graphdb.GraphDatabaseService;
 /**
  * Runs Neo4j Community in this JVM with Bolt on 127.0.0.1 and authentication on.
  *
- * <p>Arguments: {@code HOME_DIR PORT PAGECACHE_BYTES TX_TIMEOUT_SECONDS}. The password for user {@code neo4j}
+ * <p>Arguments: {@code HOME_DIR PORT PAGECACHE_BYTES TX_TIMEOUT_SECONDS TX_MEMORY_BYTES TX_MEMORY_TOTAL_BYTES}:
+ * the last two bound the memory one transaction and all transactions together may take
+ * ({@code db.memory.transaction.max}, {@code dbms.memory.transaction.total.max}), so a runaway query fails
+ * with a memory-limit error instead of filling the heap. The password for user {@code neo4j}
  * comes from the environment variable {@code GRIDGRAPH_NEO4J_PASSWORD} (never from the command line,
  * where other users could read it). Prints {@code GRIDGRAPH-READY} once Bolt accepts connections and
  * shuts the database down cleanly on SIGTERM or SIGINT.
@@ -29,14 +32,17 @@ public final class Launcher {
     private Launcher() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: Launcher HOME_DIR PORT PAGECACHE_BYTES TX_TIMEOUT_SECONDS");
+        if (args.length != 6) {
+            System.err.println(
+                    "usage: Launcher HOME_DIR PORT PAGECACHE_BYTES TX_TIMEOUT_SECONDS TX_MEMORY_BYTES TX_MEMORY_TOTAL_BYTES");
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
         int port = Integer.parseInt(args[1]);
         long pagecacheBytes = Long.parseLong(args[2]);
         long txTimeoutSeconds = Long.parseLong(args[3]);
+        long txMemoryBytes = Long.parseLong(args[4]);
+        long txMemoryTotalBytes = Long.parseLong(args[5]);
         String password = System.getenv("GRIDGRAPH_NEO4J_PASSWORD");
         if (password == null || password.length() < 8) {
             System.err.println("GRIDGRAPH_NEO4J_PASSWORD must be set to at least 8 characters");
@@ -51,6 +57,8 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(txTimeoutSeconds))
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pagecacheBytes)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, txMemoryBytes)
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemoryTotalBytes)
                 // Idle Bolt workers otherwise hold a clean shutdown for 10 s.
                 .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(2))
                 .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(2))
