@@ -217,7 +217,7 @@ class Workbook:
                     raise OverCap(f"its shared string {len(strings)} holds {len(text):,} characters, more than "
                                   f"{cap:,} ({self.limits.settings[2]}); shorten it, then import again.")
                 strings.append(text)
-                total += len(text) + 1
+                total += len(text) + 8  # an entry costs about as much as 8 characters, even empty
                 if total > total_cap:
                     raise OverCap(f"its shared strings hold more than {total_cap:,} characters "
                                   f"({self.limits.settings[3]}); split the workbook or raise the setting.")

@@ -194,6 +194,23 @@ def test_excel_error_values_come_out_as_such(tmp_path: Path) -> None:
     assert isinstance(cells[0], ExcelError) and isinstance(cells[1], ExcelError)
 
 
+def test_excel_error_values_in_csv_come_out_as_such(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "exported.csv", [["姓名", "年龄"], ["#N/A", "#DIV/0!"], ["#N/A 张三", "3"]], "utf-8")
+    with SheetReader(sheet_heads(path).sheets[0][0]) as reader:
+        rows = [cells for _, cells in reader.rows()]
+    assert [[type(c).__name__ for c in row] for row in rows[1:]] == [["ExcelError", "ExcelError"], ["str", "str"]]
+
+
+def test_a_table_of_empty_shared_strings_is_capped(tmp_path: Path, settings: Settings) -> None:
+    from loaders.readers import ReadLimits
+
+    path = raw_xlsx(tmp_path / "empty_strings.xlsx", [("S", "visible", inline_row(1, [("A1", "x")]))],
+                    shared=[""] * 20_000)
+    limits = ReadLimits.from_settings(replace(settings, load_max_shared_chars=100_000))
+    heads = sheet_heads(path, limits)
+    assert heads.over and "shared strings hold more than 100,000 characters" in heads.over[0][1]
+
+
 # --- the import goes on ------------------------------------------------------------------------------------
 
 def test_hostile_files_are_each_reported_and_the_rest_is_imported(db: Database, test_env: dict[str, str],
@@ -304,7 +321,7 @@ def test_older_formats_are_read_in_a_guarded_process(load: Load, tmp_path: Path,
         [ods, roster_workbook(tmp_path / "r.xlsx")])
     [failed] = starved.unreadable
     assert failed.error is not None and failed.error.startswith(
-        f"{ods}: could not be read within 16 MB of memory (GRIDGRAPH_LOAD_READER_MEMORY")
+        f"{ods}: could not be read within 16 MB of memory (GRIDGRAPH_LOAD_READER_MEMORY) and 900 s")
     assert [s.kind for f in starved.files for s in f.sheets] == ["grids"]
 
 
