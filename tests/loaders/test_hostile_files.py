@@ -221,7 +221,8 @@ def test_hostile_files_are_each_reported_and_the_rest_is_imported(db: Database, 
     far_cell_xlsx(folder / "far.xlsx")
     long_shared_string_xlsx(folder / "long.xlsx")
     rows = census_csv_rows()
-    write_csv(folder / "long_cell.csv", [*rows[:2], census_row("009", "王" * 200_000, None, "户主")], "utf-8")
+    junk = [census_row(f"{n:03}", "某", "1", "户主") for n in range(40)]  # rejected rows, past the sheet's head
+    write_csv(folder / "long_cell.csv", [*rows[:2], *junk, census_row("009", "王" * 200_000, None, "户主")], "utf-8")
     write_csv(folder / "unicode.csv", rows, "utf-16")
     mixed = folder / "mixed.csv"
     mixed.write_bytes(",".join(rows[0]).encode() + b"\n" + ",".join(str(v or "") for v in rows[1]).encode("gbk")
@@ -234,8 +235,8 @@ def test_hostile_files_are_each_reported_and_the_rest_is_imported(db: Database, 
     assert code == 2, output
     assert f"could not read {folder / 'far.xlsx'} [Sheet1]: sheet 'Sheet1' cell XFD1048576 is beyond column" in output
     assert f"could not read {folder / 'long.xlsx'} [Sheet1]: its shared strings hold a value of more than" in output
-    assert f"{folder / 'long_cell.csv'} row 3: a cell holds more than 32,767 characters" in output
-    assert "Shorten the cell (or fix an unclosed quote before it), then import again. The data rows before it (1) " \
+    assert f"{folder / 'long_cell.csv'} row 43: a cell holds more than 32,767 characters" in output
+    assert "Shorten the cell (or fix an unclosed quote before it), then import again. The data rows before it (41) " \
            "were imported." in output
     assert f"could not read {mixed}: has an encoding problem" in output and "tried UTF-8, UTF-16, GB18030" in output
     assert f"could not read {folder / 'ole.xls'}: cannot be read as a workbook" in output
