@@ -44,6 +44,7 @@ CAN_SEE_TAGS = frozenset({Role.TOWN_ADMIN, Role.GRID_STAFF, Role.PARTY_OFFICER})
 CAN_REVEAL_ID = frozenset({Role.TOWN_ADMIN, Role.GRID_STAFF})
 CAN_REVEAL_PHONE = frozenset({Role.TOWN_ADMIN, Role.GRID_STAFF, Role.PARTY_OFFICER})
 CAN_READ_AUDIT = frozenset({Role.TOWN_ADMIN})
+CAN_RATE_GRIDS = frozenset({Role.TOWN_ADMIN})
 CAN_RUN_CYPHER = frozenset({Role.ANALYST, Role.TOWN_ADMIN})
 
 

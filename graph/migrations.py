@@ -61,6 +61,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE FULLTEXT INDEX case_text IF NOT EXISTS FOR (c:Case) ON EACH [c.title, c.description] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
     )),
+    Migration(9, "no rating is no value ('unrated' removed); notifications and assessment periods keyed", (
+        "MATCH (c:Case {satisfaction: 'unrated'}) REMOVE c.satisfaction",
+        "CREATE CONSTRAINT notification_id IF NOT EXISTS FOR (n:Notification) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX notification_grid_path IF NOT EXISTS FOR (n:Notification) ON (n.gridPath)",
+        "CREATE CONSTRAINT period_code IF NOT EXISTS FOR (n:Period) REQUIRE n.code IS UNIQUE",
+    )),
 )
 
 

@@ -78,6 +78,13 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("GRIDGRAPH_PORT", "8000", "Port the API listens on."),
     SettingSpec("GRIDGRAPH_DEBUG", "false", "Report Cypher query count and database time in GraphQL extensions."),
     SettingSpec("GRIDGRAPH_MAX_PAGE_SIZE", "100", "Largest page a GraphQL connection returns."),
+    SettingSpec("GRIDGRAPH_HOLIDAYS_DIR", None,
+                "Folder of <year>.toml holiday schedules that override the shipped ones (working-day deadlines)."),
+    SettingSpec("GRIDGRAPH_SCORECARD_FILE", None,
+                "TOML file of grid scorecard weights and star thresholds (default: schema/scorecard.toml)."),
+    SettingSpec("GRIDGRAPH_WEBHOOK_URL", None,
+                "URL that `gridgraph remind` POSTs new notifications to as JSON (an intranet SMS or messaging "
+                "gateway). Unset: notifications are only stored."),
     SettingSpec("GRIDGRAPH_LOAD_MAX_ROWS", "1048576",
                 "Most rows a sheet or CSV file may have (Excel's own limit); a sheet with more is reported, not read."),
     SettingSpec("GRIDGRAPH_LOAD_MAX_COLUMNS", "1000",
@@ -115,6 +122,14 @@ def parse_size(text: str) -> int:
     if value and value[-1] in units:
         return int(float(value[:-1]) * units[value[-1]])
     return int(value)
+
+
+def _path(text: str | None) -> Path | None:
+    """A folder setting; relative paths are taken from the project, as GRIDGRAPH_VAR_DIR is."""
+    if text is None:
+        return None
+    path = Path(text)
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def _bool(text: str) -> bool:
@@ -161,6 +176,9 @@ class Settings:
     load_max_cell_chars: int
     load_max_shared_chars: int
     load_reader_memory: int
+    holidays_dir: Path | None = None
+    webhook_url: str | None = None
+    scorecard_file: Path | None = None
 
     @property
     def local(self) -> bool:
@@ -206,4 +224,7 @@ class Settings:
             load_max_cell_chars=int(_cast(merged, "GRIDGRAPH_LOAD_MAX_CELL_CHARS", _positive(int))),
             load_max_shared_chars=int(_cast(merged, "GRIDGRAPH_LOAD_MAX_SHARED_CHARS", _positive(int))),
             load_reader_memory=int(_cast(merged, "GRIDGRAPH_LOAD_READER_MEMORY", _positive(parse_size))),
+            holidays_dir=_path(_env(merged, "GRIDGRAPH_HOLIDAYS_DIR")),
+            webhook_url=_env(merged, "GRIDGRAPH_WEBHOOK_URL"),
+            scorecard_file=_path(_env(merged, "GRIDGRAPH_SCORECARD_FILE")),
         )

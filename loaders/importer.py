@@ -36,6 +36,7 @@ from loaders.report import FileSummary, ImportReport, Issue, SheetSummary
 from loaders.state import RunState
 from loaders.values import to_halfwidth
 from loaders.xlsx import ExcelError, column_name
+from schema.calendar import working_calendar
 from schema.sensitive import SensitiveData
 
 DEFAULT_BATCH_SIZE = 5000
@@ -82,6 +83,7 @@ class Importer:
         self.writers = writers
         self.progress = progress
         self.sensitive = SensitiveData.from_settings(settings)
+        self.calendar = working_calendar(settings.holidays_dir)
         self.report = ImportReport(dry_run=dry_run, spool=spool)
         self.limits = ReadLimits.from_settings(settings)
         self._writing: dict[str, Future[BatchResult]] = {}  # key → the last batch submitted that touches it
@@ -97,7 +99,7 @@ class Importer:
     def _run(self, paths: list[Path]) -> ImportReport:
         started = time.perf_counter()
         plan = self._plan(paths)
-        state = RunState.load(self.db, self.sensitive)
+        state = RunState.load(self.db, self.sensitive, self.calendar)
         with ThreadPoolExecutor(max_workers=self.writers, thread_name_prefix="gridgraph-writer") as writer:
             pending: deque[_Pending] = deque()
             for kind, items in groupby(plan, key=lambda p: p.header.kind.name):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from graph.database import Database
 from loaders.values import ValueProblem, clean_code, clean_name
+from schema.calendar import WorkingCalendar, working_calendar
 from schema.sensitive import SensitiveData
 
 
@@ -151,13 +152,14 @@ class RunState:
     sources: list[tuple[str, str | None]] = field(default_factory=list)
     persons: dict[str, bytes] = field(default_factory=dict)
     households: dict[str, SeenHousehold] = field(default_factory=dict)
+    calendar: WorkingCalendar = field(default_factory=working_calendar)
 
     @classmethod
-    def load(cls, db: Database, sensitive: SensitiveData) -> RunState:
+    def load(cls, db: Database, sensitive: SensitiveData, calendar: WorkingCalendar | None = None) -> RunState:
         orgs = NamedIndex()
         for row in db.read("MATCH (o:PartyOrg) RETURN o.code AS code, o.name AS name"):
             orgs.put(row["code"], row["name"] or row["code"])
-        return cls(sensitive, GridIndex.load(db), orgs)
+        return cls(sensitive, GridIndex.load(db), orgs, calendar=calendar or working_calendar())
 
     def source_index(self, file: str, sheet: str | None) -> int:
         if (file, sheet) not in self.sources:

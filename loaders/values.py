@@ -10,6 +10,8 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
+from schema.vocabulary import NO_RATING_ZH, SATISFACTION_ZH
+
 # Case times are stored at China Standard Time; the country has one zone and no daylight saving, so a fixed
 # offset is exact and compares equal across runs.
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -328,18 +330,13 @@ def case_status(raw: Cell) -> str | None:
                        "reported, or closed when it has a closing date.")
 
 
-SATISFACTION_ZH: dict[str, str] = {
-    "非常满意": "verySatisfied", "满意": "satisfied", "基本满意": "basicallySatisfied",
-    "不满意": "dissatisfied", "非常不满意": "dissatisfied", "未评价": "unrated", "未回访": "unrated",
-}
-
-
 def satisfaction(raw: Cell) -> str | None:
-    """满意度 → verySatisfied / satisfied / basicallySatisfied / dissatisfied / unrated; ``None`` when empty."""
+    """满意度 → a :class:`schema.vocabulary.Satisfaction` value; ``None`` when empty or written as no rating."""
     text = clean_code(raw)
-    if text is None:
+    if text is None or text in NO_RATING_ZH:
         return None
     if text in SATISFACTION_ZH:
-        return SATISFACTION_ZH[text]
+        return SATISFACTION_ZH[text].value
     raise ValueProblem("satisfaction_unknown",
-                       f"{text!r} is not a satisfaction rating (满意, 基本满意, 不满意, 未评价); left empty.")
+                       f"{text!r} is not a satisfaction rating (非常满意, 满意, 基本满意, 不满意, or 未评价 for none); "
+                       "left empty.")

@@ -57,8 +57,14 @@ NODE_TYPES: dict[str, NodeType] = {
         NodeType(
             "Case", "code",
             frozenset({"code", "kind", "category", "title", "description", "status", "level", "reportedAt",
-                       "deadline", "closedAt", "satisfaction", "gridPath", "source"}),
+                       "deadline", "closedAt", "satisfaction", "gridPath", "source", "extensionRequested",
+                       "extensionUntil", "extensionReason", "extensionRequestedBy", "extensionRequestedIn",
+                       "extensions"}),
         ),
+        NodeType("Period", "code", frozenset({"code", "start", "end"})),
+        NodeType("Notification", "id", frozenset({"id", "caseCode", "threshold", "at", "deadline", "recipientKey",
+                                                  "recipientName", "role", "gridPath", "title", "delivered",
+                                                  "deliveredAt", "readAt", "readBy"})),
         NodeType("CaseEvent", "id", frozenset({"id", "seq", "at", "action", "fromStatus", "toStatus", "actor",
                                                 "note"})),
         NodeType("AuditEntry", "id", frozenset({"id", "at", "actor", "role", "action", "target", "reason",
@@ -88,6 +94,8 @@ RELATIONSHIPS: tuple[tuple[str, str, str], ...] = (
     ("Organization", "LOCATED_IN", "Grid"),
     ("Person", "WORKS_FOR", "Organization"),       # {title}
     ("Case", "IN_GRID", "Grid"),
+    ("Notification", "ABOUT", "Case"),
+    ("Grid", "RATED", "Period"),                   # {stars, score, at}
     ("Case", "INVOLVES", "Person"),                # {role}
     ("Case", "INVOLVES", "Household"),
     ("Case", "INVOLVES", "Organization"),

@@ -86,12 +86,20 @@ class CaseKind(StrEnum):
     PROJECT = "project"          # 微更新项目
 
 
+# The letter that starts a generated case code; one per kind, so a code says what it is.
+CASE_CODE_PREFIX: dict[CaseKind, str] = {
+    CaseKind.DISPUTE: "D", CaseKind.PETITION: "X", CaseKind.HOTLINE: "H", CaseKind.ORDER: "O",
+    CaseKind.WISH: "W", CaseKind.SUPERVISION: "S", CaseKind.PROJECT: "P",
+}
+
+
 class CaseStatus(StrEnum):
     REPORTED = "reported"
     ACCEPTED = "accepted"
     DISPATCHED = "dispatched"
     IN_PROGRESS = "inProgress"
     RESOLVED = "resolved"
+    FOLLOWED_UP = "followedUp"  # 已回访: visited after resolution, before verification
     VERIFIED = "verified"
     CLOSED = "closed"
     REJECTED = "rejected"
@@ -99,7 +107,7 @@ class CaseStatus(StrEnum):
 
 
 OPEN_STATUSES: frozenset[CaseStatus] = frozenset(CaseStatus) - {
-    CaseStatus.RESOLVED, CaseStatus.VERIFIED, CaseStatus.CLOSED, CaseStatus.REJECTED,
+    CaseStatus.RESOLVED, CaseStatus.FOLLOWED_UP, CaseStatus.VERIFIED, CaseStatus.CLOSED, CaseStatus.REJECTED,
 }
 
 
@@ -125,6 +133,26 @@ MEDIATION_OUTCOME_ZH: dict[str, MediationOutcome] = {
     "调解失败": MediationOutcome.FAILURE,
     "调解中": MediationOutcome.PENDING, "进行中": MediationOutcome.PENDING, "处理中": MediationOutcome.PENDING,
 }
+
+class Satisfaction(StrEnum):
+    """A resident's rating of work that is done (评单). No rating is no value, never a level of its own."""
+
+    VERY_SATISFIED = "verySatisfied"            # 非常满意
+    SATISFIED = "satisfied"                     # 满意
+    BASICALLY_SATISFIED = "basicallySatisfied"  # 基本满意
+    DISSATISFIED = "dissatisfied"               # 不满意
+
+
+SATISFACTION_ZH: dict[str, Satisfaction] = {
+    "非常满意": Satisfaction.VERY_SATISFIED, "很满意": Satisfaction.VERY_SATISFIED,
+    "满意": Satisfaction.SATISFIED, "比较满意": Satisfaction.BASICALLY_SATISFIED,
+    "基本满意": Satisfaction.BASICALLY_SATISFIED, "一般": Satisfaction.BASICALLY_SATISFIED,
+    "不满意": Satisfaction.DISSATISFIED, "非常不满意": Satisfaction.DISSATISFIED, "很不满意": Satisfaction.DISSATISFIED,
+}
+# Written where a rating would be, meaning that there is none: stored as no rating, never counted as rated.
+NO_RATING_ZH: frozenset[str] = frozenset({"未评价", "未回访", "无", "暂无", "未评", "/", "-"})
+# Ratings counted as satisfied in satisfaction rates (满意率).
+SATISFIED: frozenset[Satisfaction] = frozenset(Satisfaction) - {Satisfaction.DISSATISFIED}
 
 CONTACT_LIMIT = 20        # a party member contacts at most 20 households
 CONTACT_EXEMPT_AGE = 70   # members aged 70+ are normally exempt

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from api.auth import CAN_SEE_TAGS
 from api.compile.specs import Embed, Filter, Prop, Rel, Spec
-from schema.case_flow import allowed_moves
+from schema.case_flow import (
+    ESCALATION_ORDER,
+    EXTENSION_MOVES,
+    EXTENSIONS_ALLOWED,
+    TRANSITIONS_FROM,
+    CaseAction,
+)
 from schema.vocabulary import CONTACT_EXEMPT_AGE, CONTACT_LIMIT, OPEN_STATUSES, CaseStatus
 
 IN_SCOPE = "{v}.gridPath STARTS WITH $scopePath"
@@ -27,10 +33,20 @@ REGION_IN_SCOPE = "EXISTS { MATCH (sg:Grid)-[:IN_REGION]->({v}) WHERE sg.path ST
 # Literal lists built from the vocabulary at import (never from a request).
 OPEN_LIST = "[" + ", ".join(f"'{s.value}'" for s in sorted(OPEN_STATUSES)) + "]"
 OVERDUE = f"({{v}}.deadline < datetime() AND {{v}}.status IN {OPEN_LIST})"
-ALLOWED_MOVES = "CASE {v}.status " + " ".join(
-    f"WHEN '{status.value}' THEN [" + ", ".join(f"'{m.value}'" for m in allowed_moves(status)) + "]"
+_BASE_MOVES = "CASE {v}.status " + " ".join(
+    f"WHEN '{status.value}' THEN [" + ", ".join(f"'{m.value}'" for m in TRANSITIONS_FROM[status]) + "]"
     for status in CaseStatus
 ) + " ELSE [] END"
+# schema.case_flow.allowed_moves in Cypher (a test compares the two on every status, level and request state).
+ALLOWED_MOVES = (
+    f"[m IN {_BASE_MOVES} WHERE NOT (m = '{CaseAction.ESCALATE.value}'"
+    f" AND {{v}}.level = '{ESCALATION_ORDER[-1].value}')"
+    " AND CASE WHEN m IN [" + ", ".join(f"'{m.value}'" for m in sorted(EXTENSION_MOVES)) + "]"
+    " THEN coalesce({v}.extensionRequested, false)"
+    f" WHEN m = '{CaseAction.REQUEST_EXTENSION.value}' THEN NOT coalesce({{v}}.extensionRequested, false)"
+    f" AND coalesce({{v}}.extensions, 0) < {EXTENSIONS_ALLOWED} ELSE true END]"
+)
+CURRENT = "{r}.until IS NULL"  # an assignment not yet closed (closed ones stay as the case's history)
 CONTACT_COUNT = "COUNT { ({v})-[:CONTACTS]->(:Household) }"
 
 
@@ -85,6 +101,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "allHouseholds": Rel("Household", "({t}:Household)", connection=True,
                              where="{t}.gridPath STARTS WITH {v}.path"),
         "chiefs": Rel("Person", "({t}:Person)-[:GRID_CHIEF_OF]->({v})", many=True, order="{t}.key"),
+        "ratings": Rel("GridRating", "({v})-[{r}:RATED]->({t}:Period)", many=True, order="{t}.start DESC",
+                       row="{period: {t}.code, start: {t}.start, stars: {r}.stars, score: {r}.score, at: {r}.at}"),
         "staff": Rel("GridStaff", "({t}:Person)-[{r}:GRID_MEMBER_OF]->({v})", many=True, order="{t}.key",
                      row="{person: {t}, grid: {v}, kind: {r}.kind, department: {r}.department}", scope_as="Person"),
         "cases": Rel("Case", "({t}:Case)-[:IN_GRID]->({v})", connection=True),
@@ -140,11 +158,18 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         **_props("code", "name", "kind"),
         "grid": Rel("Grid", "({v})-[:LOCATED_IN]->({t}:Grid)"),
         "staff": Rel("Person", "({t}:Person)-[:WORKS_FOR]->({v})", many=True, order="{t}.key"),
-        "cases": Rel("Case", "({v})<-[:ASSIGNED_TO]-({t}:Case)", connection=True),
+        "cases": Rel("Case", "({v})<-[{r}:ASSIGNED_TO]-({t}:Case)", connection=True, where=CURRENT),
     }, sort={"code": "code", "name": "name"}, filters={"kind": Filter("{v}.kind = {p}")}),
     Spec("Case", "Case", scope=IN_SCOPE, fields={
         **_props("code", "kind", "category", "title", "description", "status", "level", "reportedAt",
-                 "deadline", "closedAt", "satisfaction", "source"),
+                 "deadline", "closedAt", "satisfaction", "source", "extensionUntil", "extensionReason",
+                 "extensionRequestedBy"),
+        "extensionRequested": Prop("coalesce({v}.extensionRequested, false)"),
+        "extensions": Prop("coalesce({v}.extensions, 0)"),
+        "timeLeft": Prop(f"CASE WHEN {{v}}.status IN {OPEN_LIST} AND {{v}}.deadline IS NOT NULL "
+                         "THEN toString(duration.between(datetime(), {v}.deadline)) END"),
+        "hoursLeft": Prop(f"CASE WHEN {{v}}.status IN {OPEN_LIST} AND {{v}}.deadline IS NOT NULL "
+                          "THEN duration.inSeconds(datetime(), {v}.deadline).seconds / 3600.0 END"),
         "overdue": Prop(OVERDUE),
         "allowedMoves": Prop(ALLOWED_MOVES),
         "grid": Rel("Grid", "({v})-[:IN_GRID]->({t}:Grid)"),
@@ -153,8 +178,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "involvedHouseholds": Rel("Household", "({v})-[:INVOLVES]->({t}:Household)", many=True, order="{t}.code"),
         "involvedOrganizations": Rel("Organization", "({v})-[:INVOLVES]->({t}:Organization)", many=True,
                                      order="{t}.code"),
-        "assignee": Rel("Person", "({v})-[:ASSIGNED_TO]->({t}:Person)"),
-        "assignedOrganization": Rel("Organization", "({v})-[:ASSIGNED_TO]->({t}:Organization)"),
+        "assignee": Rel("Person", "({v})-[{r}:ASSIGNED_TO]->({t}:Person)", where=CURRENT),
+        "assignedOrganization": Rel("Organization", "({v})-[{r}:ASSIGNED_TO]->({t}:Organization)", where=CURRENT),
         "mediations": Rel("Mediation", "({t}:Person)-[{r}:MEDIATED]->({v})", many=True, order="{t}.key",
                           row="{mediator: {t}, case: {v}, outcome: {r}.outcome, on: {r}.on}", scope_as="Person"),
         "claimedBy": Rel("Person", "({t}:Person)-[:CLAIMED]->({v})"),
@@ -171,6 +196,12 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         **_props("id", "seq", "at", "action", "fromStatus", "toStatus", "actor", "note"),
         "case": Rel("Case", "({t}:Case)-[:HAS_EVENT]->({v})"),
     }),
+    Spec("Notification", "Notification", scope=IN_SCOPE, fields={
+        **_props("id", "caseCode", "threshold", "at", "deadline", "recipientKey", "recipientName", "role", "title",
+                 "readAt", "readBy"),
+        "read": Prop("{v}.readAt IS NOT NULL"),
+        "case": Rel("Case", "({v})-[:ABOUT]->({t}:Case)"),
+    }, sort={"at": "at"}, filters={}),
     Spec("AuditEntry", "AuditEntry", fields=_props("id", "at", "actor", "role", "action", "target", "reason",
                                                    "detail"),
          sort={"at": "at"}, filters={"actor": Filter("{v}.actor = {p}"), "action": Filter("{v}.action = {p}")}),
@@ -179,6 +210,7 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "person": Embed("Person", "{v}.person"), "grid": Embed("Grid", "{v}.grid"),
         **_props("kind", "department"),
     }),
+    Spec("GridRating", None, fields=_props("period", "start", "stars", "score", "at")),
     Spec("Mediation", None, fields={
         "mediator": Embed("Person", "{v}.mediator"), "case": Embed("Case", "{v}.case"), **_props("outcome", "on"),
     }),

@@ -127,9 +127,10 @@ class Compiler:
                 return f"[{item} IN coalesce({source}, []) | {proj}]", ListShape(shape)
             return f"head([{item} IN [{source}] WHERE {item} IS NOT NULL | {proj}])", shape
         if definition.connection:
-            target = self.var("t")
-            pattern = definition.pattern.replace("{v}", var).replace("{t}", target)
-            where = [definition.where.replace("{t}", target).replace("{v}", var)] if definition.where else []
+            target, edge = self.var("t"), self.var("r")
+            pattern = definition.pattern.replace("{v}", var).replace("{t}", target).replace("{r}", edge)
+            where = ([definition.where.replace("{t}", target).replace("{v}", var).replace("{r}", edge)]
+                     if definition.where else [])
             return self.connection(definition.target, target, f"MATCH {pattern}", where, selection)
         return self.related(definition, var, selection)
 

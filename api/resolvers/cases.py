@@ -20,11 +20,13 @@ from api.compile.selection import current_field
 from api.context import ApiContext, CountingTransaction
 from api.errors import BadInput, IllegalCaseMove, NotFound
 from api.resolvers.common import context, new_compiler, where
-from schema.case_flow import CaseAction, IllegalMove, deadline_for, move
+from schema.calendar import working_calendar
+from schema.case_flow import CaseAction, IllegalMove, move
+from schema.deadlines import DeadlineError, deadline_for
 from schema.graphql.enums import Satisfaction
 from schema.graphql.inputs import ReportCaseInput
 from schema.graphql.nodes import Case
-from schema.vocabulary import CaseKind, CaseStatus, EscalationLevel
+from schema.vocabulary import CASE_CODE_PREFIX, CaseKind, CaseStatus, EscalationLevel
 
 Extra = Callable[[CountingTransaction, Compiler], None]
 
@@ -59,7 +61,8 @@ def apply_move(info: Info, code: str, action: CaseAction, note: str | None = Non
         scope = compiler.scope("Case", "c")
         # Setting a property takes the node's write lock: concurrent moves of one case queue up here.
         rows = tx.run(f"MATCH (c:Case {{code: $code}}){where([scope])} SET c.status = c.status "
-                      "RETURN c.status AS status, coalesce(c.level, 'grid') AS level, c.kind AS kind",
+                      "RETURN c.status AS status, coalesce(c.level, 'grid') AS level, c.kind AS kind, "
+                      "coalesce(c.extensionRequested, false) AS requested, coalesce(c.extensions, 0) AS extensions",
                       {"code": code, **({"scopePath": ctx.caller.scope_path} if scope else {})})
         if not rows:
             raise NotFound(f"no case {code!r} in your scope")
@@ -67,7 +70,8 @@ def apply_move(info: Info, code: str, action: CaseAction, note: str | None = Non
             raise BadInput(f"case {code} is a {rows[0]['kind']}, not a {kind.value}")
         status = CaseStatus(rows[0]["status"])
         try:
-            new_status, new_level = move(action, status, EscalationLevel(rows[0]["level"]))
+            new_status, new_level = move(action, status, EscalationLevel(rows[0]["level"]), rows[0]["requested"],
+                                         rows[0]["extensions"])
         except IllegalMove as exc:
             raise IllegalCaseMove(str(exc), currentStatus=status.value,
                                   allowedMoves=[a.value for a in exc.allowed]) from None
@@ -88,7 +92,8 @@ def accept_case(info: Info, code: str, note: str | None = None) -> Case:
 
 def dispatch_case(info: Info, code: str, assignee_key: str | None = None, organization_code: str | None = None,
                   note: str | None = None) -> Case:
-    """Dispatch to a person (e.g. a grid member) or an organisation; the previous assignment is replaced."""
+    """Dispatch to a person (e.g. a grid member) or an organisation; the previous assignment is closed (its
+    ``until`` set), not deleted, so the case keeps who held it when."""
     if (assignee_key is None) == (organization_code is None):
         raise BadInput("dispatch needs exactly one of assigneeKey and organizationCode")
 
@@ -96,8 +101,8 @@ def dispatch_case(info: Info, code: str, assignee_key: str | None = None, organi
         label, key, value = (("Person", "key", assignee_key) if assignee_key is not None
                              else ("Organization", "code", organization_code))
         rows = tx.run(f"MATCH (c:Case {{code: $code}}) MATCH (x:{label} {{{key}: $value}}) "
-                      "OPTIONAL MATCH (c)-[old:ASSIGNED_TO]->() DELETE old "
-                      "WITH DISTINCT c, x MERGE (c)-[:ASSIGNED_TO]->(x) RETURN count(*) AS n",
+                      "CALL (c) { MATCH (c)-[old:ASSIGNED_TO]->() WHERE old.until IS NULL SET old.until = datetime() } "
+                      "CREATE (c)-[:ASSIGNED_TO {since: datetime()}]->(x) RETURN count(*) AS n",
                       {"code": code, "value": value})
         if not rows or rows[0]["n"] == 0:
             raise NotFound(f"no {label.lower()} {value!r} to dispatch to")
@@ -152,14 +157,18 @@ def report_case(info: Info, input: ReportCaseInput) -> Case:
     if reported.tzinfo is None:
         raise BadInput("reportedAt needs a time zone offset")
     kind = CaseKind(input.kind)
-    code = input.code or f"{kind.value[0].upper()}{reported:%Y%m%d}-{secrets.token_hex(3)}"
+    try:
+        deadline = deadline_for(kind, reported, working_calendar(ctx.settings.holidays_dir), input.urgency)
+    except DeadlineError as error:
+        raise BadInput(f"reportedAt: {error}") from None
+    code = input.code or f"{CASE_CODE_PREFIX[kind]}{reported:%Y%m%d}-{secrets.token_hex(3)}"
     compiler = new_compiler(ctx)
 
     def work(tx: CountingTransaction) -> Any:
         scope = compiler.scope("Grid", "g")
         params = {"grid": input.grid_code, "code": code, "kind": kind.value, "category": input.category,
                   "title": input.title, "description": input.description, "reportedAt": reported,
-                  "deadline": deadline_for(kind, reported, input.urgency), "source": input.source,
+                  "deadline": deadline, "source": input.source,
                   "persons": input.person_keys, "households": input.household_codes,
                   **({"scopePath": ctx.caller.scope_path} if scope else {})}
         if tx.run("MATCH (c:Case {code: $code}) RETURN c.code AS code", params):

@@ -39,6 +39,7 @@ NAMED: dict[str, tuple[str, ...]] = {
     "overdueByGrid": ("grid-coverage", "overdue-cases"),
     "conflictHotspots": ("conflict-hotspots",),
     "openWishes": ("open-wishes",),
+    "dueSoon": ("due-soon",),
 }
 
 
@@ -273,3 +274,14 @@ def open_wishes(info: Info, grid_code: str | None = None, first: int | None = No
                 order_by: list[CaseOrder] | None = None) -> Connection[Case]:
     """Open micro-wishes of vulnerable persons (open-wishes)."""
     return answer(info, named_listing("Case", "open-wishes", "caseCode", {"gridCode": grid_code}))
+
+
+# 9. Which open cases are due soon (the warning before a time limit passes)?
+def due_soon(info: Info, grid_code: str | None = None, within_hours: int = 24, first: int | None = None,
+             after: str | None = None) -> Connection[Case]:
+    """Open cases due within ``withinHours`` hours, soonest first (due-soon)."""
+    if not 0 < within_hours <= 24 * 366:
+        raise BadInput("withinHours must be between 1 and 8784 (a year)")
+    return answer(info, named_listing("Case", "due-soon", "caseCode",
+                                      {"gridCode": grid_code, "withinHours": within_hours},
+                                      order=lambda v: f"{v}.deadline, {v}.code"))

@@ -7,18 +7,17 @@ deadline, closedAt, satisfaction, gridPath})-[:IN_GRID]->(:Grid)`` with the peop
 ``(:Person)-[:CLAIMED {at}]->`` (wishes), and a first ``(:CaseEvent {id: code + '#1', action: 'imported'})``.
 A later import that changes the status adds the next event; events are never rewritten.
 
-Case times are DATETIME at +08:00. 办理时限 may be a date or a limit (``3个工作日`` skips weekends but not
-public holidays, ``15天``, ``当日``). Without one: hotline 3 calendar days (a simplification of the 3 working
-days), dispute 15 days, wish 30 days after the report.
+Case times are DATETIME at +08:00. 办理时限 may be a date or a limit (``3个工作日`` counts the working
+calendar's days, ``15天``, ``当日``); without one the kind's default applies (hotline tickets by their 紧急程度).
+Both are :mod:`schema.deadlines`' rule, the same the API uses.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -40,8 +39,9 @@ from loaders.values import (
     split_list,
     split_names,
 )
+from schema.deadlines import URGENCY_ZH, DeadlineError, Urgency, deadline_after, default_limit, limit_from_text
 from schema.sensitive import mask_id_number
-from schema.vocabulary import MEDIATION_OUTCOME_ZH
+from schema.vocabulary import CASE_CODE_PREFIX, MEDIATION_OUTCOME_ZH, CaseKind
 
 TITLE_LENGTH = 40
 
@@ -140,36 +140,10 @@ CALL (c, row) {
 """
 
 
-_LIMIT = re.compile(r"^(\d+)\s*个?\s*(工作日|天|日|自然日)$")
-
-
-def time_limit(raw: object, reported: datetime | None) -> datetime | None:
-    """A 办理时限 written as a limit: ``3个工作日`` (weekends skipped), ``15天``, ``当日`` (end of that day)."""
-    text = clean_text(raw)
-    if text is None or reported is None:
-        return None
-    if text in ("当日", "当天", "即时"):
-        return reported.replace(hour=23, minute=59, second=59, microsecond=0)
-    match = _LIMIT.match(text)
-    if match is None:
-        return None
-    days = int(match.group(1))
-    if match.group(2) != "工作日":
-        return reported + timedelta(days=days)
-    deadline = reported
-    while days > 0:
-        deadline += timedelta(days=1)
-        if deadline.weekday() < 5:
-            days -= 1
-    return deadline
-
-
 class CaseHandler(KindHandler):
     """Shared by the three ledgers; subclasses say which columns name the people."""
 
-    case_kind = ""
-    prefix = ""
-    default_days = 15
+    case_kind: CaseKind
 
     def records(self, rows: Iterator[Row], emit: Emit) -> Iterator[CaseRecord | Skip]:
         for row in rows:
@@ -189,11 +163,7 @@ class CaseHandler(KindHandler):
             emit(Problem("case_date_missing", "warning", "the date the case was registered is empty or unreadable; "
                          "its deadline cannot be computed.", row.number, "reported"))
         closed = self._time(row, "closed", emit)
-        deadline = time_limit(row.get("deadline"), reported)
-        if deadline is None:
-            deadline = self._time(row, "deadline", emit)
-        if deadline is None and reported is not None:
-            deadline = reported + timedelta(days=self.default_days)
+        deadline = self._deadline(row, reported, emit)
         try:
             status = case_status(row.get("status"))
         except ValueProblem as problem:
@@ -212,12 +182,32 @@ class CaseHandler(KindHandler):
             except ValueProblem as problem:
                 emit(Problem(problem.code, "warning", str(problem), row.number, "satisfaction",
                              clean_text(row.get("satisfaction"))))
-        props = {"kind": self.case_kind, "category": clean_text(row.get("category")), "title": title,
+        props = {"kind": self.case_kind.value, "category": clean_text(row.get("category")), "title": title,
                  "description": description, "status": status, "level": "grid", "reportedAt": reported,
                  "deadline": deadline, "closedAt": closed, "satisfaction": rating, "gridPath": grid.path}
         return CaseRecord(row.number, code, props, grid.code, involves, self._mediators(row, grid, closed or reported,
                                                                                         emit),
                           self._organization(row), self._claimers(row, grid, emit))
+
+    def _deadline(self, row: Row, reported: datetime | None, emit: Emit) -> datetime | None:
+        """办理时限 as a limit or a date; else the kind's default limit counted from the report."""
+        text = clean_text(row.get("deadline"))
+        limit = limit_from_text(text) if text is not None else None
+        if limit is None and text is not None:
+            return self._time(row, "deadline", emit)
+        if reported is None:
+            return None
+        if limit is None:
+            limit = default_limit(self.case_kind, self._urgency(row, emit))
+        try:
+            return deadline_after(limit, reported, self.state.calendar)
+        except DeadlineError as problem:
+            emit(Problem("case_deadline_out_of_range", "warning", f"{problem}; the deadline is left empty.",
+                         row.number, "reported"))
+            return None
+
+    def _urgency(self, row: Row, emit: Emit) -> Urgency:
+        return Urgency.NORMAL
 
     def _time(self, row: Row, field: str, emit: Emit) -> datetime | None:
         if clean_text(row.get(field)) is None:
@@ -268,7 +258,8 @@ class CaseHandler(KindHandler):
         seed = "|".join([self.case_kind, grid.code, reported.isoformat() if reported else "", description or "",
                          *sorted(p["key"] for p in involves)])
         day = reported.strftime("%Y%m%d") if reported else "00000000"
-        return f"{self.prefix}-{grid.code}-{day}-{hashlib.sha1(seed.encode()).hexdigest()[:8].upper()}"
+        digest = hashlib.sha1(seed.encode()).hexdigest()[:8].upper()
+        return f"{CASE_CODE_PREFIX[self.case_kind]}-{grid.code}-{day}-{digest}"
 
     def touches(self, record: CaseRecord) -> list[str]:
         # Persons first named by a ledger are created with that row's details: the first row must win.
@@ -310,9 +301,7 @@ class CaseHandler(KindHandler):
 
 class DisputesHandler(CaseHandler):
     kind: SheetKind = DISPUTES
-    case_kind = "dispute"
-    prefix = "D"
-    default_days = 15
+    case_kind = CaseKind.DISPUTE
 
     def _involves(self, row: Row, grid: GridInfo, emit: Emit) -> list[dict[str, Any]]:
         names, ids = split_names(row.get("parties")), split_list(row.get("party_ids"))
@@ -334,9 +323,17 @@ class DisputesHandler(CaseHandler):
 
 class HotlineHandler(CaseHandler):
     kind: SheetKind = HOTLINE
-    case_kind = "hotline"
-    prefix = "H"
-    default_days = 3
+    case_kind = CaseKind.HOTLINE
+
+    def _urgency(self, row: Row, emit: Emit) -> Urgency:
+        text = clean_code(row.get("urgency"))
+        if text is None:
+            return Urgency.NORMAL
+        if text in URGENCY_ZH:
+            return URGENCY_ZH[text]
+        emit(Problem("urgency_unknown", "warning", f"紧急程度 {text!r} is not known ({', '.join(URGENCY_ZH)}); the "
+                     "normal time limit applies.", row.number, "urgency", text))
+        return Urgency.NORMAL
 
     def _organization(self, row: Row) -> dict[str, str] | None:
         name = clean_name(row.get("organization"))
@@ -345,9 +342,7 @@ class HotlineHandler(CaseHandler):
 
 class WishesHandler(CaseHandler):
     kind: SheetKind = WISHES
-    case_kind = "wish"
-    prefix = "W"
-    default_days = 30
+    case_kind = CaseKind.WISH
 
     def _involves(self, row: Row, grid: GridInfo, emit: Emit) -> list[dict[str, Any]]:
         return self._people(row, grid, "person", "person_id", "beneficiary")

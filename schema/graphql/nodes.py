@@ -12,7 +12,15 @@ import strawberry
 from strawberry.types import Info
 
 from schema.graphql.connection import Connection
-from schema.graphql.enums import CaseAction, CaseKind, CaseStatus, EscalationLevel, MediationOutcome, PersonTag
+from schema.graphql.enums import (
+    CaseAction,
+    CaseKind,
+    CaseStatus,
+    EscalationLevel,
+    MediationOutcome,
+    PersonTag,
+    Satisfaction,
+)
 from schema.graphql.inputs import CaseFilter, CaseOrder, HouseholdFilter, HouseholdOrder, PersonFilter, PersonOrder
 from schema.graphql.rows import from_row
 
@@ -40,6 +48,7 @@ class Grid:
     region: Region | None
     units: list[Unit]
     chiefs: list[Person]
+    ratings: list[GridRating] = strawberry.field(description="Star ratings by period, latest first (rateGrids).")
     staff: list[GridStaff]
     organizations: list[Organization]
     party_orgs: list[PartyOrg]
@@ -194,9 +203,17 @@ class Case:
     reported_at: datetime | None
     deadline: datetime | None
     closed_at: datetime | None
-    satisfaction: str | None
+    satisfaction: Satisfaction | None
     source: str | None
     overdue: bool
+    time_left: str | None = strawberry.field(description=(
+        "Time to the deadline as an ISO 8601 duration (negative once overdue); empty when the case is not open."))
+    hours_left: float | None = strawberry.field(description="Hours to the deadline (negative once overdue).")
+    extension_requested: bool = strawberry.field(description="An extension waits for the level above.")
+    extension_until: datetime | None = strawberry.field(description="The deadline asked for (延期至).")
+    extension_reason: str | None
+    extension_requested_by: str | None
+    extensions: int = strawberry.field(description="Extensions granted so far.")
     allowed_moves: list[CaseAction]
     grid: Grid | None
     events: list[CaseEvent]
@@ -228,6 +245,32 @@ class Mediation:
     case: Case
     outcome: MediationOutcome | None
     on: date | None
+
+
+@strawberry.type(description="The stars and score a grid was rated for a period.")
+class GridRating:
+    period: str
+    start: datetime
+    stars: int
+    score: float | None
+    at: datetime
+
+
+@strawberry.type(description="A reminder that a case is due soon or overdue, for its handler or the level above.")
+class Notification:
+    id: str
+    case_code: str
+    threshold: str = strawberry.field(description="dueSoon or overdue.")
+    at: datetime
+    deadline: datetime | None
+    recipient_key: str = strawberry.field(description="Person key or organisation code of the recipient.")
+    recipient_name: str | None
+    role: str = strawberry.field(description="handler, or above (the chief of the parent grid).")
+    title: str | None
+    read: bool
+    read_at: datetime | None
+    read_by: str | None
+    case: Case | None
 
 
 @strawberry.type(description="An entry of the audit trail: who read sensitive data or ran Cypher, and why.")

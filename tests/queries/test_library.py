@@ -16,7 +16,8 @@ from queries.library import CONSTANTS, NARROWING, Library
 from schema.sensitive import SensitiveData
 from tests.fixtures.town import NOW, TODAY, Town
 
-NAMES = ["conflict-hotspots", "contacts-of-households", "grid-coverage", "households-of-member",
+NAMES = ["conflict-hotspots", "contacts-of-households", "due-soon", "grid-coverage", "grid-scorecard",
+         "households-of-member",
          "open-wishes", "overdue-cases", "overloaded-members", "responsibility-chain", "similar-disputes",
          "uncontacted-households"]
 KEY_COLUMNS = {"householdCode": "Household", "memberKey": "Person", "personKey": "Person", "caseCode": "Case",
@@ -33,6 +34,8 @@ ARGUMENTS: dict[str, dict[str, object]] = {
     "conflict-hotspots": {},
     "open-wishes": {},
     "grid-coverage": {"now": NOW},
+    "due-soon": {"now": NOW.isoformat(), "withinHours": 24 * 30},
+    "grid-scorecard": {"periodStart": "2026-01-01T00:00:00+08:00", "periodEnd": "2027-01-01T00:00:00+08:00"},
 }
 
 
