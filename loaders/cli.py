@@ -83,4 +83,8 @@ def print_summary(report: ImportReport) -> None:
         counts = ", ".join(f"{code} {n}" for code, n in report.issue_counts().most_common())
         click.echo(f"  … {report.issue_total - SHOWN_ISSUES} more ({counts}); use --report FILE.json for all.")
     for file in report.unreadable:
-        click.echo(f"Error: could not read {file.error}", err=True)
+        for error in (file.error or "").splitlines():
+            click.echo(f"Error: could not read {error}", err=True)
+    if report.unreadable:
+        click.echo(f"{len(report.unreadable)} of {len(report.files)} files could not be read in full; the others "
+                   "were imported.", err=True)
