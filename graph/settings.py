@@ -97,7 +97,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("GRIDGRAPH_LOAD_MAX_CELL_CHARS", "32767",
                 "Most characters in one cell (Excel's own limit); a longer cell stops the sheet or CSV file."),
     SettingSpec("GRIDGRAPH_LOAD_MAX_SHARED_CHARS", "64000000",
-                "Most characters in a workbook's shared-string table (all its distinct texts together)."),
+                "Most characters in a workbook's shared-string table (all its distinct texts together, each counting "
+                "8 more)."),
     SettingSpec("GRIDGRAPH_LOAD_READER_MEMORY", "2g",
                 "Memory cap of the child process that reads .xls, .xlsb and .ods files (e.g. 512m, 2g)."),
     SettingSpec("GRIDGRAPH_MAX_QUERY_COST", "30000",

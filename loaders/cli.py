@@ -86,7 +86,11 @@ def print_summary(report: ImportReport) -> None:
         print_sheet_mappings(report)
     print_grouped_issues(report)
     for file in report.unreadable:
-        click.echo(f"Error: could not read {file.error}", err=True)
+        for error in (file.error or "").splitlines():
+            click.echo(f"Error: could not read {error}", err=True)
+    if report.unreadable:
+        click.echo(f"{len(report.unreadable)} of {len(report.files)} files could not be read in full; the others "
+                   "were imported.", err=True)
 
 
 def print_sheet_mappings(report: ImportReport) -> None:

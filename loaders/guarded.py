@@ -25,6 +25,7 @@ from typing import Any, cast
 from loaders.xlsx import EXCEL_ERRORS, ExcelError, Limits, OverCap, WorkbookError, column_name
 
 HEAD_ROWS = 30
+CPU_SECONDS = 900
 
 
 def records(mode: str, path: Path, limits: Limits, memory: int, sheet: str | None = None) -> Iterator[tuple[Any, ...]]:
@@ -51,9 +52,9 @@ def records(mode: str, path: Path, limits: Limits, memory: int, sheet: str | Non
         code = child.wait()
     if not ended:
         raise WorkbookError(f"could not be read within {memory // (1 << 20):,} MB of memory (GRIDGRAPH_LOAD_READER_"
-                            f"MEMORY; the reader stopped with status {code}): a sheet's cells reach too far, or a "
-                            "value is too large. Open it in Excel or WPS, delete stray cells far from the data, and "
-                            "save it as .xlsx.")
+                            f"MEMORY) and {CPU_SECONDS} s (the reader stopped with status {code}): a sheet's cells "
+                            "reach too far, or a value is too large. Open it in Excel or WPS, delete stray cells far "
+                            "from the data, and save it as .xlsx.")
 
 
 def _decoded(record: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -98,6 +99,8 @@ def _child(argv: list[str]) -> None:
     mode, path, memory, rows, columns, cell_chars = argv[:6]
     sheet_name = argv[6] if len(argv) > 6 else None
     resource.setrlimit(resource.RLIMIT_AS, (int(memory), int(memory)))
+    # A file that sends the reader round in circles ends it too: no real workbook takes this long to read.
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
     limits = Limits(rows=int(rows), columns=int(columns), cell_chars=int(cell_chars))
     out = sys.stdout.buffer
 

@@ -88,7 +88,6 @@ class Importer:
         self.progress = progress
         self.sensitive = SensitiveData.from_settings(settings)
         self.calendar = working_calendar(settings.holidays_dir)
-        self.report = ImportReport(dry_run=dry_run)
         self.report = ImportReport(dry_run=dry_run, spool=spool)
         self.limits = ReadLimits.from_settings(settings)
         self._writing: dict[str, Future[BatchResult]] = {}  # key → the last batch submitted that touches it

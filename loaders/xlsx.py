@@ -10,6 +10,7 @@ member is read past its declared size.
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 import zlib
@@ -33,6 +34,11 @@ _DATE_FORMAT_IDS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *r
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 _XMLNS = re.compile(rb'xmlns(?::([A-Za-z_][\w.-]*))?="([^"]*)"')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+
+
+# The shared strings of the last workbook read: the sheets of a census workbook are read one after another, each
+# opening the file anew, and the table is the same for all of them.
+_LAST_STRINGS: tuple[object, list[str]] | None = None
 
 
 class ExcelError(str):
@@ -107,6 +113,7 @@ class Workbook:
 
     def __init__(self, path: str, limits: Limits) -> None:
         self.limits = limits
+        self._path = path
         self.progress = (0, 0)  # bytes of the sheet in hand parsed, and its size unpacked
         try:
             self._zip = zipfile.ZipFile(path)
@@ -202,10 +209,17 @@ class Workbook:
         """The shared-string table; raise :class:`OverCap` if a string or the whole table is over its cap."""
         if self._strings is not None:
             return self._strings
-        strings: list[str] = []
-        self._strings = strings
         if self._strings_part is None or self._strings_part not in self._names:
-            return strings
+            self._strings = []
+            return self._strings
+        global _LAST_STRINGS
+        status = os.stat(self._path)
+        key = (os.path.realpath(self._path), status.st_size, status.st_mtime_ns, self._strings_part, self.limits)
+        if _LAST_STRINGS is not None and _LAST_STRINGS[0] == key:
+            self._strings = _LAST_STRINGS[1]
+            return self._strings
+        _LAST_STRINGS = None
+        strings: list[str] = []
         cap, total_cap = self.limits.cell_chars, self.limits.shared_chars
         total = 0
         for block, names in self._blocks(self._strings_part, "its shared strings", "sst", "si"):
@@ -217,10 +231,12 @@ class Workbook:
                     raise OverCap(f"its shared string {len(strings)} holds {len(text):,} characters, more than "
                                   f"{cap:,} ({self.limits.settings[2]}); shorten it, then import again.")
                 strings.append(text)
-                total += len(text) + 1
+                total += len(text) + 8  # an entry costs about as much as 8 characters, even empty
                 if total > total_cap:
                     raise OverCap(f"its shared strings hold more than {total_cap:,} characters "
                                   f"({self.limits.settings[3]}); split the workbook or raise the setting.")
+        self._strings = strings
+        _LAST_STRINGS = (key, strings)
         return strings
 
     def _blocks(self, part: str, what: str, container: str, item: str) -> Iterator[tuple[Any, _Names]]:

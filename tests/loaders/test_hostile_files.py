@@ -194,6 +194,23 @@ def test_excel_error_values_come_out_as_such(tmp_path: Path) -> None:
     assert isinstance(cells[0], ExcelError) and isinstance(cells[1], ExcelError)
 
 
+def test_excel_error_values_in_csv_come_out_as_such(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "exported.csv", [["姓名", "年龄"], ["#N/A", "#DIV/0!"], ["#N/A 张三", "3"]], "utf-8")
+    with SheetReader(sheet_heads(path).sheets[0][0]) as reader:
+        rows = [cells for _, cells in reader.rows()]
+    assert [[type(c).__name__ for c in row] for row in rows[1:]] == [["ExcelError", "ExcelError"], ["str", "str"]]
+
+
+def test_a_table_of_empty_shared_strings_is_capped(tmp_path: Path, settings: Settings) -> None:
+    from loaders.readers import ReadLimits
+
+    path = raw_xlsx(tmp_path / "empty_strings.xlsx", [("S", "visible", inline_row(1, [("A1", "x")]))],
+                    shared=[""] * 20_000)
+    limits = ReadLimits.from_settings(replace(settings, load_max_shared_chars=100_000))
+    heads = sheet_heads(path, limits)
+    assert heads.over and "shared strings hold more than 100,000 characters" in heads.over[0][1]
+
+
 # --- the import goes on ------------------------------------------------------------------------------------
 
 def test_hostile_files_are_each_reported_and_the_rest_is_imported(db: Database, test_env: dict[str, str],
@@ -204,7 +221,8 @@ def test_hostile_files_are_each_reported_and_the_rest_is_imported(db: Database, 
     far_cell_xlsx(folder / "far.xlsx")
     long_shared_string_xlsx(folder / "long.xlsx")
     rows = census_csv_rows()
-    write_csv(folder / "long_cell.csv", [*rows[:2], census_row("009", "王" * 200_000, None, "户主")], "utf-8")
+    junk = [census_row(f"{n:03}", "某", "1", "户主") for n in range(40)]  # rejected rows, past the sheet's head
+    write_csv(folder / "long_cell.csv", [*rows[:2], *junk, census_row("009", "王" * 200_000, None, "户主")], "utf-8")
     write_csv(folder / "unicode.csv", rows, "utf-16")
     mixed = folder / "mixed.csv"
     mixed.write_bytes(",".join(rows[0]).encode() + b"\n" + ",".join(str(v or "") for v in rows[1]).encode("gbk")
@@ -217,8 +235,8 @@ def test_hostile_files_are_each_reported_and_the_rest_is_imported(db: Database, 
     assert code == 2, output
     assert f"could not read {folder / 'far.xlsx'} [Sheet1]: sheet 'Sheet1' cell XFD1048576 is beyond column" in output
     assert f"could not read {folder / 'long.xlsx'} [Sheet1]: its shared strings hold a value of more than" in output
-    assert f"{folder / 'long_cell.csv'} row 3: a cell holds more than 32,767 characters" in output
-    assert "Shorten the cell (or fix an unclosed quote before it), then import again. The data rows before it (1) " \
+    assert f"{folder / 'long_cell.csv'} row 43: a cell holds more than 32,767 characters" in output
+    assert "Shorten the cell (or fix an unclosed quote before it), then import again. The data rows before it (41) " \
            "were imported." in output
     assert f"could not read {mixed}: has an encoding problem" in output and "tried UTF-8, UTF-16, GB18030" in output
     assert f"could not read {folder / 'ole.xls'}: cannot be read as a workbook" in output
@@ -226,6 +244,7 @@ def test_hostile_files_are_each_reported_and_the_rest_is_imported(db: Database, 
     assert "could not read /dev/zero: is a device" in output
     assert "file_type_mismatch" in output and "renamed.csv" in output
     assert "Traceback" not in output and "rename the headers" not in output.lower()
+    assert "7 of 10 files could not be read in full; the others were imported." in output
     assert count(db, "MATCH (g:Grid) RETURN count(g) AS n") == 4  # the roster, and the same one named .csv
     names = {r["name"] for r in db.read("MATCH (p:Person)-[:MEMBER_OF]->() RETURN p.name AS name")}
     assert {"张三", "李四"} <= names  # the UTF-16 census, and the rows before the long cell
@@ -304,7 +323,7 @@ def test_older_formats_are_read_in_a_guarded_process(load: Load, tmp_path: Path,
         [ods, roster_workbook(tmp_path / "r.xlsx")])
     [failed] = starved.unreadable
     assert failed.error is not None and failed.error.startswith(
-        f"{ods}: could not be read within 16 MB of memory (GRIDGRAPH_LOAD_READER_MEMORY")
+        f"{ods}: could not be read within 16 MB of memory (GRIDGRAPH_LOAD_READER_MEMORY) and 900 s")
     assert [s.kind for f in starved.files for s in f.sheets] == ["grids"]
 
 
