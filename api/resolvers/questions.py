@@ -45,7 +45,7 @@ NAMED: dict[str, tuple[str, ...]] = {
 
 
 # The identifiers a user holds for a household: its code(s), a resident's ID number, or the village and 户号.
-def household_values(compiler: Compiler, codes: list[str] | None, id_number: str | None, village: str | None,
+def _household_values(compiler: Compiler, codes: list[str] | None, id_number: str | None, village: str | None,
                      number: str | None, codes_name: str = "householdCodes") -> dict[str, Any]:
     """The named query's parameters for exactly one way of naming households (an ID number hashed, audited)."""
     given = [codes is not None, id_number is not None, village is not None or number is not None]
@@ -70,7 +70,7 @@ def household_contacts(info: Info, household_codes: list[str] | None = None, id_
 
     def build(compiler: Compiler, selection: Selection) -> tuple[str, Shape]:
         keys, var = compiler.var("k"), compiler.var()
-        values = household_values(compiler, household_codes, id_number, village, number)
+        values = _household_values(compiler, household_codes, id_number, village, number)
         found = named_rows(compiler, "contacts-of-households", "DISTINCT householdCode", values)
         proj, shape = compiler.project("Household", var, selection.children)
         match = f"MATCH ({var}:Household){where([f'{var}.code IN {keys}', compiler.scope('Household', var)])}"
@@ -205,7 +205,7 @@ def responsibility_chain(info: Info, household_code: str | None = None, id_numbe
                                                        compiler.var("p"), compiler.var("g"), compiler.var("u"),
                                                        compiler.var("r"))
         codes = None if household_code is None else [household_code]
-        values = household_values(compiler, codes, id_number, village, number, "householdCode")
+        values = _household_values(compiler, codes, id_number, village, number, "householdCode")
         found = named_rows(
             compiler, "responsibility-chain",
             "{step: step, role: role, personKey: personKey, unitCode: unitCode, gridCode: gridCode, "
