@@ -248,8 +248,12 @@ class Compiler:
         return ", ".join(terms)
 
     def connection(self, spec_name: str, var: str, match: str, predicates: list[str],
-                   selection: Selection, order: str | None = None) -> tuple[str, ConnectionShape]:
-        """A paged connection over the nodes ``match`` binds to ``var``."""
+                   selection: Selection, order: str | None = None, one_pass: bool = False
+                   ) -> tuple[str, ConnectionShape]:
+        """A paged connection over the nodes ``match`` binds to ``var``. With ``one_pass`` (and both the total and
+        rows asked for), the matching nodes are collected once and counted and paged from that list, rather than
+        matched once to count and once to page: cheaper when testing each candidate (a scope) costs more than
+        keeping the matches."""
         first, offset = self.page(selection.args)
         predicates = [*predicates, *self.filters(spec_name, var, selection.args.get("filter"))]
         scope = self.scope(spec_name, var)
@@ -296,6 +300,13 @@ class Compiler:
             elif part.name == "totalCount":
                 shape.parts.append((part.key, "totalCount", None))
 
+        wants_total = any(p.name == "totalCount" for p in selection.children)
+        wants_rows = any(p.name in {"nodes", "edges", "pageInfo"} for p in selection.children)
+        if one_pass and wants_total and wants_rows:
+            matched = self.var("m")
+            start, end = self.param(offset), self.param(offset + first + 1)
+            return (f"head([{matched} IN [COLLECT {{ {source} WITH {var} ORDER BY {ordering} RETURN {var} }}] | "
+                    f"{{total: size({matched}), rows: [{var} IN {matched}[{start}..{end}] | {proj}]}}])"), shape
         total = f"COUNT {{ {source} }}" if wants_total else "0"
         rows = (f"COLLECT {{ {source} WITH {var} ORDER BY {ordering} SKIP {self.param(offset)} "
                 f"LIMIT {self.param(first + 1)} RETURN {proj} }}") if wants_rows else "[]"

@@ -51,8 +51,9 @@ def name_search(text: str, match: NameMatch) -> Build:
         # ranking, and the range index gives it without sorting every match.
         rank = ("" if match == NameMatch.PREFIX else
                 f"CASE WHEN {var}.name = {typed} THEN 0 WHEN {var}.name STARTS WITH {typed} THEN 1 ELSE 2 END, ")
+        # A scoped caller's candidates are tested against the scope once, not once to count and once to page.
         expr, shape = compiler.connection("Person", var, f"MATCH ({var}:Person)", [test], selection,
-                                          f"{rank}{var}.name, {var}.key")
+                                          f"{rank}{var}.name, {var}.key", one_pass=compiler.caller.scoped)
         return f"RETURN {expr} AS result", shape
 
     return build

@@ -10,6 +10,8 @@ import pytest
 
 from api.auth import Role
 from graph.database import Database
+from queries.library import run_named
+from schema.sensitive import SensitiveData
 from tests.api.conftest import Api
 from tests.fixtures.town import Person, Town
 
@@ -200,8 +202,18 @@ def test_questions_take_what_the_user_holds(api: Api, town: Town) -> None:
     assert by_key == by_member_id and by_key["memberHouseholds"]["totalCount"] > 0
 
 
+def test_cli_and_graphql_agree_on_an_id_number(api: Api, town: Town, town_once: Database,
+                                              town_sensitive: SensitiveData) -> None:
+    person = resident(town, "A2-V3", 3)
+    cli = run_named(town_once, "responsibility-chain", {"idNumber": person.id_number}, sensitive=town_sensitive)
+    chain = api.data("query($n: String) { responsibilityChain(idNumber: $n) { household { code } links { rank "
+                     "person { key } } } }", {"n": person.id_number})["responsibilityChain"]
+    assert {row["householdCode"] for row in cli.rows} == {chain["household"]["code"]} == {person.household}
+    assert sorted((row["step"], row["personKey"]) for row in cli.rows if row["personKey"]) == sorted(
+        (link["rank"], link["person"]["key"]) for link in chain["links"])
+
+
 def test_cli_and_graphql_agree_on_village_and_number(api: Api, town: Town, town_once: Database) -> None:
-    from queries.library import run_named
 
     household = town.households[22]
     cli = run_named(town_once, "contacts-of-households", {"village": household["village"] + "村",

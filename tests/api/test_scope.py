@@ -19,7 +19,24 @@ CASE = (f"code __typename grid {{ code __typename }} involvedPersons {{ {PERSON}
         "involvedHouseholds { code __typename } "
         f"mediations {{ mediator {{ {PERSON} mediations {{ case {{ code __typename }} }} }} }} "
         f"claimedBy {{ {PERSON} }}")
+REGION = (f"code __typename households(first: 50) {{ nodes {{ {HOUSEHOLD} }} }} "
+          f"persons(first: 50) {{ nodes {{ {PERSON} }} }} partyOrgs(first: 50) {{ nodes {{ code __typename }} }} "
+          f"openCases(first: 50) {{ nodes {{ {CASE} }} }} grids {{ code __typename }}")
 QUERIES = [
+    f"{{ regions(first: 50) {{ nodes {{ {REGION} }} }} }}",
+    f'{{ town: region(code: "370781101000") {{ {REGION} }} other: region(code: "370781101201") {{ {REGION} }} }}',
+    f'{{ region(name: "A2-V3村") {{ {REGION} }} }}',
+    f'{{ searchPersons(name: "王", first: 50) {{ nodes {{ {PERSON} household {{ code __typename '
+    "village { code __typename } } } } }",
+    f'{{ searchPersons(name: "伟", match: CONTAINS, first: 50) {{ nodes {{ {PERSON} }} }} }}',
+    f'{{ households(filter: {{village: "A2-V3村"}}) {{ nodes {{ {HOUSEHOLD} }} }} '
+    f'household(villageName: "A2-V3村", number: "001") {{ {HOUSEHOLD} }} }}',
+    f"{{ cases(first: 50) {{ nodes {{ code __typename caller {{ {PERSON} }} parties {{ {PERSON} }} "
+    f"beneficiaries {{ {PERSON} }} }} }} }}",
+    "{ grids(first: 50) { nodes { code __typename village { code __typename } } } }",
+    f'{{ householdContacts(village: "A2-V3", number: "001") {{ {HOUSEHOLD} }} }}',
+    f'{{ responsibilityChain(village: "A2-V3村", number: "002") {{ household {{ code __typename }} '
+    f"links {{ person {{ {PERSON} }} }} }} }}",
     f"{{ households(first: 50) {{ nodes {{ {HOUSEHOLD} }} }} }}",
     f'{{ household(code: "A2-V3-001") {{ {HOUSEHOLD} }} }}',
     f'{{ householdContacts(householdCodes: ["A1-V1-001", "A1-V2-001", "A2-V3-010"]) {{ {HOUSEHOLD} }} }}',

@@ -73,3 +73,14 @@ def test_search_stays_in_the_scope(api: Api, town: Town) -> None:
 def test_search_needs_a_character(api: Api, typed: str) -> None:
     body = api.post(SEARCH, {"n": typed})
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_scoped_search_pages_and_counts_like_its_whole_list(api: Api, town: Town) -> None:
+    token = api.token(Role.GRID_STAFF, "A1", town.grid("A1")["path"])
+    surname = next(iter(town.persons.values())).name[0]
+    whole = search(api, surname, token=token)
+    first = search(api, surname, first=2, token=token)
+    second = search(api, surname, first=2, token=token, after=first["pageInfo"]["endCursor"])
+    assert whole["totalCount"] == first["totalCount"] == second["totalCount"] >= 4
+    assert first["nodes"] + second["nodes"] == whole["nodes"][:4]
+    assert whole["nodes"] == sorted(whole["nodes"], key=lambda n: (n["name"], n["key"]))
