@@ -336,6 +336,8 @@ _LOOKUPS: dict[str, dict[str, str]] = {kind.name: _lookup(kind) for kind in KIND
 # How many kinds use a word: a word only one kind uses weighs more (户号 says less than 联系户号).
 _KINDS_USING: dict[str, int] = {
     word: sum(1 for kind in KINDS if word in _LOOKUPS[kind.name]) for word in _WORDS}
+# Columns that only number the rows: not worth a warning.
+ROW_NUMBERS = frozenset({"序号", "序", "行号", "No", "NO", "no", "No.", "编号序号"})
 _TRAILING_NUMBER = re.compile(r"^(.+?)\d{1,2}$")
 
 
@@ -393,7 +395,7 @@ def match_kind(kind: SheetKind, cells: Sequence[object],
             mapped[field_name] = index
         elif field_name is not None and field_name in multiple:
             extra.setdefault(field_name, []).append(index)
-        else:
+        elif header not in ROW_NUMBERS:
             ignored.append(header)
     return mapped, ignored, extra
 

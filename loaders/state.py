@@ -175,7 +175,8 @@ class GridIndex:
         if code in self.by_code:
             return self.by_code[code]
         name = clean_name(raw) or ""
-        codes = self._by_name.get(name, set())
+        same_name = self._by_name.get(name, set())
+        codes = same_name
         if village is not None:
             codes = {c for c in codes if self.village_code(self.by_code[c]) == village}
         if len(codes) == 1:
@@ -217,6 +218,8 @@ class GridIndex:
             hint = ("write the village in a 所属村 column, in the sheet name or in the file name, or write the "
                     "grid code" if village is None else "write the grid code")
             raise ValueProblem("grid_ambiguous", f"grid {name!r}{where} could be {self._list(found)}; {hint}.")
+        if village is not None and len(same_name) == 1:
+            return self.by_code[next(iter(same_name))]  # the one grid of that name, in another village
         if village is not None:
             inside = sorted(c for c, info in self.by_code.items() if self.village_code(info) == village)
             raise ValueProblem("grid_unknown", f"grid {name!r} is not a grid of {self.village_label(village)} "

@@ -27,7 +27,7 @@ from neo4j import ManagedTransaction
 from loaders.headers import GRIDS
 from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Row, Skip, changed, native
 from loaders.kinds.staff import MERGE_STAFF, staff_matches, staff_person
-from loaders.places import grid_short_name, village_key
+from loaders.places import grid_short_name, village_key, village_variants
 from loaders.report import RowStatus
 from loaders.state import GridInfo
 from loaders.values import (
@@ -193,6 +193,16 @@ class GridsHandler(KindHandler):
             else:
                 parsed[item.code] = item
         for item in pending:
+            # A coded row for the village itself (网格名称 张庄村, 所属村 张庄村): the village's grid.
+            if (item.code and item.parent is None and item.level in (2, None) and item.code not in parsed
+                    and village_variants(item.name) & village_variants(item.village or "")):
+                item.level = 2
+                if item.region is not None:
+                    item.regions = self._village_places(item.region, item.name, item.town)
+                parsed[item.code] = item
+        for item in pending:
+            if parsed.get(item.code) is item:
+                continue
             placed = self._place_in_village(item, parsed, emit)
             if placed == "grid":
                 parsed[item.code] = item
@@ -262,20 +272,15 @@ class GridsHandler(KindHandler):
         assert item.village is not None
         village_name = village_key(item.village)
         region, item.region = item.region, None  # a roster that names the village gives the village's code
-        village_code = next((code for code, other in parsed.items() if other.village is None
-                             and other.level in (2, None) and village_key(other.name) == village_name), None)
+        variants = village_variants(item.village)
+        village_code = next((code for code, other in parsed.items() if other.level in (2, None)
+                             and other.parent is None and village_variants(other.name) & variants), None)
         if village_code is None:
             village_code = self.state.grids.village_named(item.village)
         if village_code is None:
             village_code = region or clean_code(f"{item.town or ''}{village_name}") or village_name
             if village_code not in parsed:
-                town_code = region[:9] + "000" if region else None
-                places = []
-                if town_code and item.town:
-                    places.append({"code": town_code, "name": item.town, "level": "town", "parent": None})
-                if region:
-                    places.append({"code": region, "name": village_name, "level": region_level(region),
-                                   "parent": town_code if item.town else None})
+                places = self._village_places(region, village_name, item.town) if region else []
                 parsed[village_code] = _Parsed(Row(0, {}), village_code, village_name, 2, None, None, region, None,
                                                None, item.town, places)
         if village_code == item.code or (village_key(item.name) == village_name and not item.code):
@@ -305,6 +310,17 @@ class GridsHandler(KindHandler):
                          f"row {parsed[item.code].row.number}; each grid once.", item.row.number, "name", item.name))
             return "rejected"
         return "grid"
+
+    @staticmethod
+    def _village_places(region: str, village: str, town: str | None) -> list[dict[str, Any]]:
+        """The Region nodes of a village the roster names with its division code: the town, then the village."""
+        town_code = region[:9] + "000"
+        places: list[dict[str, Any]] = []
+        if town:
+            places.append({"code": town_code, "name": town, "level": "town", "parent": None})
+        places.append({"code": region, "name": village, "level": region_level(region),
+                       "parent": town_code if town else None})
+        return places
 
     def _parse(self, row: Row, emit: Emit) -> _Parsed | None:
         code = clean_code(row.get("code"))

@@ -171,3 +171,24 @@ def test_a_staff_roster_one_row_per_person_links_staff_to_census_persons(load: L
     assert count(db, "MATCH (p:Person) WHERE p.name IN ['李娜', '吴刚', '孙梅'] RETURN count(p) AS n") == 3
     again = load(*files, staff)
     assert (again.totals()["created"], again.totals()["updated"]) == (0, 0)
+
+
+def test_a_coded_roster_that_names_each_rows_village_keeps_its_codes(load: Load, tmp_path: Path,
+                                                                     db: Database) -> None:
+    roster = write_workbook(tmp_path / "网格设置.xlsx", {"网格": [
+        ["网格编码", "网格名称", "所属村", "层级", "上级网格"],
+        ["V9", "王村", "王村", "二级网格", None],
+        ["V9-1", "第1网格", "王村", None, None],
+        ["V9-2", "第2网格", "王村委会", None, "V9"],
+    ]})
+    census = write_csv(tmp_path / "王村.csv", [
+        ["户号", "姓名", "身份证号", "与户主关系", "网格"],
+        ["01", "王一", id_number("370781", "19800101", "011"), "户主", "一网格"],
+        ["02", "王二", id_number("370781", "19800102", "021"), "户主", "2"],
+    ], "utf-8-sig")
+    report = load(roster, census)
+    assert [i for i in report.issues if i.severity == "rejected"] == []
+    assert db.read("MATCH (g:Grid) RETURN g.code AS code, g.path AS path ORDER BY code") == [
+        {"code": "V9", "path": "/V9/"}, {"code": "V9-1", "path": "/V9/V9-1/"}, {"code": "V9-2", "path": "/V9/V9-2/"}]
+    assert db.read("MATCH (h:Household)-[:IN_GRID]->(g) RETURN h.code AS h, h.number AS n, g.code AS g "
+                   "ORDER BY h") == [{"h": "V9-1", "n": "01", "g": "V9-1"}, {"h": "V9-2", "n": "02", "g": "V9-2"}]

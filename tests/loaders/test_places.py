@@ -35,6 +35,7 @@ def test_grids_resolve_by_short_name_within_a_village() -> None:
     assert index.resolve("1", "V2").code == "V2-1"
     assert index.resolve("张庄村第2网格").code == "V1-2"  # the village's name in front says which
     assert index.resolve(None, "V2").code == "V2"
+    assert index.resolve("李庄第一网格", "V1").code == "V2-1"  # a full name says more than the sheet
     assert index.village_in("李庄村人口信息采集表") == "V2" and index.village_named("李庄村") == "V2"
     try:
         index.resolve("第1网格")
