@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             refresher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await refresher
+            await run_in_threadpool(revocations.wait_idle)  # its thread may still hold a session
             db.close()
 
     routes = [

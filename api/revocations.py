@@ -26,6 +26,7 @@ class Revocations:
         self._revoked: frozenset[str] = frozenset()
         self._used: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._refreshing = threading.Lock()  # held while a refresh uses the database
 
     def revoked(self, hashed: str) -> bool:
         return hashed in self._revoked
@@ -35,6 +36,15 @@ class Revocations:
 
     def refresh(self, db: Database) -> None:
         """Read the revoked tokens, and write the uses collected since the last refresh."""
+        with self._refreshing:
+            self._refresh(db)
+
+    def wait_idle(self) -> None:
+        """Return once no refresh is using the database (a cancelled refresh's thread runs to its end)."""
+        with self._refreshing:
+            pass
+
+    def _refresh(self, db: Database) -> None:
         self._revoked = revoked_hashes(db)
         with self._lock:
             used, self._used = self._used, {}
