@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from cli.main import current_settings, friendly_errors
+from cli.common import current_settings, friendly_errors
 from graph.connect import open_database
 from queries.reminders import run
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from cli.main import current_settings, friendly_errors
+from cli.common import current_settings, friendly_errors
 from graph.connect import open_database
 from queries.adhoc import run_adhoc
 from queries.header import QuerySpec

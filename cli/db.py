@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.main import current_settings, friendly_errors
+from cli.common import current_settings, friendly_errors
 from graph.connect import open_database
 from graph.migrations import MIGRATIONS, applied_versions, migrate
 from graph.server import LocalNeo4j

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli.main import current_settings, friendly_errors
+from cli.common import current_settings, friendly_errors
 from graph.connect import open_database
 from loaders.importer import DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, Importer
 from loaders.mapping import MappingError, load_mapping
