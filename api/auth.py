@@ -45,6 +45,7 @@ CAN_REVEAL_ID = frozenset({Role.TOWN_ADMIN, Role.GRID_STAFF})
 CAN_REVEAL_PHONE = frozenset({Role.TOWN_ADMIN, Role.GRID_STAFF, Role.PARTY_OFFICER})
 CAN_READ_AUDIT = frozenset({Role.TOWN_ADMIN})
 CAN_RATE_GRIDS = frozenset({Role.TOWN_ADMIN})
+CAN_LOG_VISITS = frozenset({Role.TOWN_ADMIN, Role.GRID_STAFF, Role.PARTY_OFFICER})
 CAN_RUN_CYPHER = frozenset({Role.ANALYST, Role.TOWN_ADMIN})
 
 

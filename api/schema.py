@@ -21,7 +21,18 @@ from strawberry.types import Info
 from api.compile.catalog import SPECS
 from api.errors import MASKED_MESSAGE, ApiError
 from api.execution import CompiledExecutor
-from api.resolvers import assessment, browse, case_moves, cases, contacts, notifications, questions
+from api.resolvers import (
+    assessment,
+    browse,
+    case_moves,
+    cases,
+    contacts,
+    notifications,
+    questions,
+    search,
+    takeover,
+    visits,
+)
 from api.resolvers.common import context
 from schema.graphql.answers import Me
 from schema.graphql.rows import read_row
@@ -55,6 +66,7 @@ class Query:
     households = strawberry.field(resolver=browse.households)
     person = strawberry.field(resolver=browse.person)
     persons = strawberry.field(resolver=browse.persons)
+    search_persons = strawberry.field(resolver=search.search_persons)
     party_member = strawberry.field(resolver=browse.party_member)
     party_members = strawberry.field(resolver=browse.party_members)
     party_org = strawberry.field(resolver=browse.party_org)
@@ -77,6 +89,9 @@ class Query:
     conflict_hotspots = strawberry.field(resolver=questions.conflict_hotspots)
     open_wishes = strawberry.field(resolver=questions.open_wishes)
     due_soon = strawberry.field(resolver=questions.due_soon)
+    unvisited_households = strawberry.field(resolver=questions.unvisited_households)
+    departure_impact = strawberry.field(resolver=takeover.departure_impact)
+    successor_candidates = strawberry.field(resolver=takeover.successor_candidates)
     grid_scorecard = strawberry.field(resolver=assessment.grid_scorecard)
     grid_ranking = strawberry.field(resolver=assessment.grid_ranking)
 
@@ -95,6 +110,7 @@ class Mutation:
     rate_case = strawberry.mutation(resolver=cases.rate_case)
     claim_wish = strawberry.mutation(resolver=cases.claim_wish)
     mark_read = strawberry.mutation(resolver=notifications.mark_read)
+    log_visit = strawberry.mutation(resolver=visits.log_visit)
     rate_grids = strawberry.mutation(resolver=assessment.rate_grids)
     return_case = strawberry.mutation(resolver=case_moves.return_case)
     follow_up_case = strawberry.mutation(resolver=case_moves.follow_up_case)

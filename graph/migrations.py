@@ -99,11 +99,21 @@ MIGRATIONS: tuple[Migration, ...] = (
     )),
     Migration(4, "opaque person keys: persons keyed by their ID hash get a key unrelated to it", (),
               data=_rekey_persons),
+    Migration(5, "indexes for finding what users hold: person names by what they contain, places by name", (
+        "CREATE TEXT INDEX person_name_text IF NOT EXISTS FOR (n:Person) ON (n.name)",
+        "CREATE INDEX grid_name IF NOT EXISTS FOR (n:Grid) ON (n.name)",
+        "CREATE INDEX region_name IF NOT EXISTS FOR (n:Region) ON (n.name)",
+    )),
     Migration(9, "no rating is no value ('unrated' removed); notifications and assessment periods keyed", (
         "MATCH (c:Case {satisfaction: 'unrated'}) REMOVE c.satisfaction",
         "CREATE CONSTRAINT notification_id IF NOT EXISTS FOR (n:Notification) REQUIRE n.id IS UNIQUE",
         "CREATE INDEX notification_grid_path IF NOT EXISTS FOR (n:Notification) ON (n.gridPath)",
         "CREATE CONSTRAINT period_code IF NOT EXISTS FOR (n:Period) REQUIRE n.code IS UNIQUE",
+    )),
+    Migration(10, "visits (走访) keyed by id, found by household grid and date", (
+        "CREATE CONSTRAINT visit_id IF NOT EXISTS FOR (n:Visit) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX visit_grid_path IF NOT EXISTS FOR (n:Visit) ON (n.gridPath)",
+        "CREATE INDEX visit_at IF NOT EXISTS FOR (n:Visit) ON (n.at)",
     )),
 )
 

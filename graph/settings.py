@@ -78,6 +78,16 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("GRIDGRAPH_PORT", "8000", "Port the API listens on."),
     SettingSpec("GRIDGRAPH_DEBUG", "false", "Report Cypher query count and database time in GraphQL extensions."),
     SettingSpec("GRIDGRAPH_MAX_PAGE_SIZE", "100", "Largest page a GraphQL connection returns."),
+    SettingSpec("GRIDGRAPH_LOAD_MAX_ROWS", "1048576",
+                "Most rows a sheet or CSV file may have (Excel's own limit); a sheet with more is reported, not read."),
+    SettingSpec("GRIDGRAPH_LOAD_MAX_COLUMNS", "1000",
+                "Most columns a sheet may use; a value beyond them (a stray cell far right) stops the sheet."),
+    SettingSpec("GRIDGRAPH_LOAD_MAX_CELL_CHARS", "32767",
+                "Most characters in one cell (Excel's own limit); a longer cell stops the sheet or CSV file."),
+    SettingSpec("GRIDGRAPH_LOAD_MAX_SHARED_CHARS", "64000000",
+                "Most characters in a workbook's shared-string table (all its distinct texts together)."),
+    SettingSpec("GRIDGRAPH_LOAD_READER_MEMORY", "2g",
+                "Memory cap of the child process that reads .xls, .xlsb and .ods files (e.g. 512m, 2g)."),
     SettingSpec("GRIDGRAPH_MAX_QUERY_COST", "30000",
                 "Largest estimated cost (rows) of one GraphQL request; more is refused before Neo4j."),
     SettingSpec("GRIDGRAPH_MAX_CYPHER_SIZE", "32768",
@@ -175,6 +185,11 @@ class Settings:
     port: int
     debug: bool
     max_page_size: int
+    load_max_rows: int
+    load_max_columns: int
+    load_max_cell_chars: int
+    load_max_shared_chars: int
+    load_reader_memory: int
     max_query_cost: int = 30000
     max_cypher_size: int = 32768
     max_subqueries: int = 40
@@ -223,6 +238,11 @@ class Settings:
             port=int(_cast(merged, "GRIDGRAPH_PORT", _positive(int))),
             debug=bool(_cast(merged, "GRIDGRAPH_DEBUG", _bool)),
             max_page_size=int(_cast(merged, "GRIDGRAPH_MAX_PAGE_SIZE", _positive(int))),
+            load_max_rows=int(_cast(merged, "GRIDGRAPH_LOAD_MAX_ROWS", _positive(int))),
+            load_max_columns=int(_cast(merged, "GRIDGRAPH_LOAD_MAX_COLUMNS", _positive(int))),
+            load_max_cell_chars=int(_cast(merged, "GRIDGRAPH_LOAD_MAX_CELL_CHARS", _positive(int))),
+            load_max_shared_chars=int(_cast(merged, "GRIDGRAPH_LOAD_MAX_SHARED_CHARS", _positive(int))),
+            load_reader_memory=int(_cast(merged, "GRIDGRAPH_LOAD_READER_MEMORY", _positive(parse_size))),
             max_query_cost=int(_cast(merged, "GRIDGRAPH_MAX_QUERY_COST", _positive(int))),
             max_cypher_size=int(_cast(merged, "GRIDGRAPH_MAX_CYPHER_SIZE", _positive(int))),
             max_subqueries=int(_cast(merged, "GRIDGRAPH_MAX_SUBQUERIES", _positive(int))),

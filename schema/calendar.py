@@ -74,6 +74,10 @@ class WorkingCalendar:
             return -self.working_days_between(end, start)
         return sum(1 for n in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=n)))
 
+    def covers(self, year: int) -> bool:
+        """Whether ``year`` has a schedule (without one, working days are Monday to Friday)."""
+        return year in self.years
+
     def provisional_years(self) -> list[int]:
         return sorted(y for y, s in self.years.items() if s.provisional)
 

@@ -62,12 +62,13 @@ NODE_TYPES: dict[str, NodeType] = {
                        "extensionUntil", "extensionReason", "extensionRequestedBy", "extensionRequestedIn",
                        "extensions"}),
         ),
+        NodeType("Visit", "id", frozenset({"id", "at", "mode", "note", "gridPath", "visitorName"})),
         NodeType("Period", "code", frozenset({"code", "start", "end"})),
         NodeType("Notification", "id", frozenset({"id", "caseCode", "threshold", "at", "deadline", "recipientKey",
                                                   "recipientName", "role", "gridPath", "title", "delivered",
                                                   "deliveredAt", "readAt", "readBy"})),
         NodeType("CaseEvent", "id", frozenset({"id", "seq", "at", "action", "fromStatus", "toStatus", "actor",
-                                                "note"})),
+                                                "note", "assignee", "coHandlers"})),
         NodeType("AuditEntry", "id", frozenset({"id", "at", "actor", "role", "action", "target", "reason",
                                                  "detail"})),
         NodeType("ApiToken", "tokenHash", frozenset({"tokenHash", "name", "role", "scope", "createdAt",
@@ -96,6 +97,9 @@ RELATIONSHIPS: tuple[tuple[str, str, str], ...] = (
     ("Person", "WORKS_FOR", "Organization"),       # {title}
     ("Case", "IN_GRID", "Grid"),
     ("Notification", "ABOUT", "Case"),
+    ("Person", "MADE", "Visit"),
+    ("Visit", "TO", "Household"),
+    ("Visit", "RAISED", "Case"),
     ("Grid", "RATED", "Period"),                   # {stars, score, at}
     ("Case", "INVOLVES", "Person"),                # {role}
     ("Case", "INVOLVES", "Household"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from api.auth import CAN_SEE_TAGS
 from api.compile.specs import Embed, Filter, Prop, Rel, Spec
+from loaders.values import to_halfwidth
 from schema.case_flow import (
     ESCALATION_ORDER,
     EXTENSION_MOVES,
@@ -63,7 +64,31 @@ ALLOWED_MOVES = (
     f" AND coalesce({{v}}.extensions, 0) < {EXTENSIONS_ALLOWED} ELSE true END]"
 )
 CURRENT = "{r}.until IS NULL"  # an assignment not yet closed (closed ones stay as the case's history)
+LAST_VISITED = "head(COLLECT { MATCH (lastVisit:Visit)-[:TO]->({v}) RETURN lastVisit.at ORDER BY lastVisit.at DESC })"
+CURRENT_LEAD = "{r}.until IS NULL AND coalesce({r}.role, 'lead') = 'lead'"
 CONTACT_COUNT = "COUNT { ({v})-[:CONTACTS]->(:Household) }"
+# A region's grids ({r}): those in the region or a region below it (a town's management areas, its villages'
+# village grids), keeping only the topmost, so that what lies under them (by the indexed path) is counted once.
+REGION_GRIDS = "({r}:Grid)-[:IN_REGION]->(:Region)-[:PART_OF*0..3]->({v})"
+TOP_REGION_GRID = ("NOT EXISTS { MATCH ({r})-[:PART_OF*1..3]->(:Grid)-[:IN_REGION]->(:Region)-[:PART_OF*0..3]->({v}) }")
+# The village Region a grid lies in: its own, or its village grid's (a micro-grid's parent).
+GRID_VILLAGE = "({v})-[:PART_OF*0..2]->(:Grid)-[:IN_REGION]->({t}:Region)"
+
+
+# A village grid (二级网格) {g} that a word for a village ({p}) stands for: by the grid's code or name, or by the code
+# or name of the village Region it lies in. Households carry their village grid's code (villageCode).
+VILLAGE_GRID = ("{g}.level = 2 AND ({g}.code = {p} OR {g}.name = {p} OR EXISTS { MATCH ({g})-[:IN_REGION]->(vr:Region) "
+                "WHERE vr.code = {p} OR vr.name = {p} })")
+
+
+def household_numbers(number: str) -> list[str]:
+    """The ways a 户号 may be stored: as written (half-width, no spaces) and, for a number, with the zero padding
+    of the sheets it came from, so ``1``, ``01`` and ``001`` find the same household."""
+    text = "".join(to_halfwidth(str(number)).split())
+    if not text.isdigit():
+        return [text]
+    bare = text.lstrip("0") or "0"
+    return list(dict.fromkeys([text, bare, *(bare.zfill(width) for width in range(len(bare) + 1, 7))]))
 # For a scoped caller counts and attributes are read within the scope (the households they can see).
 CONTACT_COUNT_IN_SCOPE = "COUNT { ({v})-[:CONTACTS]->(ch:Household) WHERE ch.gridPath STARTS WITH $scopePath }"
 
@@ -96,9 +121,12 @@ PERSON_FIELDS: dict[str, Prop | Rel | Embed] = {
                       row="{mediator: {v}, case: {t}, outcome: {r}.outcome, on: {r}.on}", scope_as="Case"),
     "claimedWishes": Rel("Case", "({v})-[:CLAIMED]->({t}:Case)", many=True, order="{t}.code"),
     "worksFor": Rel("Organization", "({v})-[:WORKS_FOR]->({t}:Organization)", many=True, order="{t}.code"),
+    "visits": Rel("Visit", "({v})-[:MADE]->({t}:Visit)", many=True, order="{t}.at DESC, {t}.id"),
 }
 PERSON_FILTERS = {
     "name": Filter("{v}.name = {p}"),
+    "idNumber": Filter("{v}.idHash = {p}", identifier="id"),
+    "phone": Filter("{v}.phoneHash = {p}", identifier="phone"),
     "householdCode": Filter("EXISTS { MATCH ({v})-[:MEMBER_OF]->(fh:Household) WHERE fh.code = {p} }"),
     "tag": Filter("{p} IN {v}.tags", roles=CAN_SEE_TAGS),
 }
@@ -106,16 +134,31 @@ PERSON_SORT = {"key": "key", "name": "name", "birthDate": "birthDate"}
 
 SPECS: dict[str, Spec] = {s.name: s for s in (
     Spec("Region", "Region", scope=REGION_IN_SCOPE, fields={
-        **_props("code", "name", "level"),
+        **_props("code", "level"),
+        "name": Prop("coalesce({v}.name, head(COLLECT { MATCH (ng:Grid)-[:IN_REGION]->({v}) "
+                     "RETURN ng.name ORDER BY ng.level DESC, ng.code LIMIT 1 }))"),
         "parent": Rel("Region", "({v})-[:PART_OF]->({t}:Region)"),
         "children": Rel("Region", "({t}:Region)-[:PART_OF]->({v})", many=True, order="{t}.code"),
         "grids": Rel("Grid", "({t}:Grid)-[:IN_REGION]->({v})", many=True, order="{t}.code"),
-    }, sort={"code": "code", "name": "name"}, filters={"level": Filter("{v}.level = {p}")}),
+        "households": Rel("Household", f"{REGION_GRIDS}, ({{t}}:Household)", connection=True,
+                          where=f"{{t}}.gridPath STARTS WITH {{r}}.path AND {TOP_REGION_GRID}"),
+        "persons": Rel("Person", f"{REGION_GRIDS}, ({{t}}:Person)-[:MEMBER_OF]->({{s}}:Household)", connection=True,
+                       where=f"{{s}}.gridPath STARTS WITH {{r}}.path AND {TOP_REGION_GRID}"),
+        "partyOrgs": Rel("PartyOrg", f"{REGION_GRIDS}, ({{t}}:PartyOrg)-[:ANCHORED_IN]->({{s}}:Grid)",
+                         connection=True, where=f"{{s}}.path STARTS WITH {{r}}.path AND {TOP_REGION_GRID}"),
+        "openCases": Rel("Case", f"{REGION_GRIDS}, ({{t}}:Case)", connection=True,
+                         where=f"{{t}}.gridPath STARTS WITH {{r}}.path AND {{t}}.status IN {OPEN_LIST} "
+                               f"AND {TOP_REGION_GRID}"),
+    }, sort={"code": "code", "name": "name"}, filters={
+        "level": Filter("{v}.level = {p}"),
+        "name": Filter("{v}.name = {p}"),
+    }),
     Spec("Grid", "Grid", scope=GRID_IN_SCOPE, fields={
         **_props("code", "name", "level", "kind", "starRating", "path"),
         "parent": Rel("Grid", "({v})-[:PART_OF]->({t}:Grid)"),
         "children": Rel("Grid", "({t}:Grid)-[:PART_OF]->({v})", many=True, order="{t}.code"),
         "region": Rel("Region", "({v})-[:IN_REGION]->({t}:Region)"),
+        "village": Rel("Region", GRID_VILLAGE, where="{t}.level = 'village'"),
         "units": Rel("Unit", "({t}:Unit)-[:IN_GRID]->({v})", many=True, order="{t}.code"),
         "households": Rel("Household", "({t}:Household)-[:IN_GRID]->({v})", connection=True),
         "allHouseholds": Rel("Household", "({t}:Household)", connection=True,
@@ -143,6 +186,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
     Spec("Household", "Household", scope=IN_SCOPE, fields={
         **_props("code", "number", "address", "villageCode"),
         "grid": Rel("Grid", "({v})-[:IN_GRID]->({t}:Grid)"),
+        "village": Rel("Region", "(:Grid {code: {v}.villageCode})-[:IN_REGION]->({t}:Region)",
+                       where="{t}.level = 'village'"),
         "unit": Rel("Unit", "({v})-[:IN_UNIT]->({t}:Unit)"),
         "members": Rel("Person", "({t}:Person)-[:MEMBER_OF]->({v})", many=True, order="{t}.key"),
         "head": Rel("Person", "({t}:Person)-[{r}:MEMBER_OF]->({v})", where="{r}.relation = '户主'"),
@@ -150,10 +195,16 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
                                  order="{t}.key"),
         "contacted": Prop("EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }"),
         "cases": Rel("Case", "({t}:Case)-[:INVOLVES]->({v})", connection=True),
+        "lastVisitedAt": Prop(LAST_VISITED),
+        "visits": Rel("Visit", "({t}:Visit)-[:TO]->({v})", many=True, order="{t}.at DESC, {t}.id"),
     }, sort={"code": "code", "number": "number", "address": "address"}, filters={
         "codes": Filter("{v}.code IN {p}"),
         "gridCode": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
         "villageCode": Filter("{v}.villageCode = {p}"),
+        # Per household, one seek of its village grid; households(filter: {village}) starts from the grid instead.
+        "village": Filter("EXISTS { MATCH (vg:Grid {code: {v}.villageCode}) WHERE "
+                          + VILLAGE_GRID.replace("{g}", "vg") + " }"),
+        "number": Filter("{v}.number IN {p}", convert=household_numbers),
         "contacted": Filter("EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }",
                             when_false="NOT EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }"),
     }),
@@ -195,11 +246,23 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "grid": Rel("Grid", "({v})-[:IN_GRID]->({t}:Grid)"),
         "events": Rel("CaseEvent", "({v})-[:HAS_EVENT]->({t}:CaseEvent)", many=True, order="{t}.seq"),
         "involvedPersons": Rel("Person", "({v})-[:INVOLVES]->({t}:Person)", many=True, order="{t}.key"),
+        "caller": Rel("Person", "({v})-[{r}:INVOLVES]->({t}:Person)", where="{r}.role = 'caller'", order="{t}.key"),
+        "parties": Rel("Person", "({v})-[{r}:INVOLVES]->({t}:Person)", many=True, where="{r}.role = 'party'",
+                       order="{t}.key"),
+        "beneficiaries": Rel("Person", "({v})-[{r}:INVOLVES]->({t}:Person)", many=True,
+                             where="{r}.role = 'beneficiary'", order="{t}.key"),
         "involvedHouseholds": Rel("Household", "({v})-[:INVOLVES]->({t}:Household)", many=True, order="{t}.code"),
         "involvedOrganizations": Rel("Organization", "({v})-[:INVOLVES]->({t}:Organization)", many=True,
                                      order="{t}.code"),
-        "assignee": Rel("Person", "({v})-[{r}:ASSIGNED_TO]->({t}:Person)", where=CURRENT),
-        "assignedOrganization": Rel("Organization", "({v})-[{r}:ASSIGNED_TO]->({t}:Organization)", where=CURRENT),
+        "assignee": Rel("Person", "({v})-[{r}:ASSIGNED_TO]->({t}:Person)", where=CURRENT_LEAD),
+        "assignedOrganization": Rel("Organization", "({v})-[{r}:ASSIGNED_TO]->({t}:Organization)",
+                                    where=CURRENT_LEAD),
+        "coHandlers": Rel("Person", "({v})-[{r}:ASSIGNED_TO]->({t}:Person)", many=True, order="{t}.key",
+                          where=f"{CURRENT} AND {{r}}.role = 'co'"),
+        "assignments": Rel("Assignment", "({v})-[{r}:ASSIGNED_TO]->({t})", many=True,
+                           order="{r}.since, coalesce({r}.role, 'lead') DESC",
+                           row="{person: CASE WHEN {t}:Person THEN {t} END, organization: CASE WHEN {t}:Organization "
+                               "THEN {t} END, role: coalesce({r}.role, 'lead'), since: {r}.since, until: {r}.until}"),
         "mediations": Rel("Mediation", "({t}:Person)-[{r}:MEDIATED]->({v})", many=True, order="{t}.key",
                           row="{mediator: {t}, case: {v}, outcome: {r}.outcome, on: {r}.on}", scope_as="Person"),
         "claimedBy": Rel("Person", "({t}:Person)-[:CLAIMED]->({v})"),
@@ -213,9 +276,16 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "open": Filter(f"{{v}}.status IN {OPEN_LIST}", when_false=f"NOT {{v}}.status IN {OPEN_LIST}"),
     }),
     Spec("CaseEvent", "CaseEvent", fields={
-        **_props("id", "seq", "at", "action", "fromStatus", "toStatus", "actor", "note"),
+        **_props("id", "seq", "at", "action", "fromStatus", "toStatus", "actor", "note", "assignee"),
+        "coHandlers": Prop("coalesce({v}.coHandlers, [])"),
         "case": Rel("Case", "({t}:Case)-[:HAS_EVENT]->({v})"),
     }),
+    Spec("Visit", "Visit", scope=IN_SCOPE, fields={
+        **_props("id", "at", "mode", "note"),
+        "visitor": Rel("Person", "({t}:Person)-[:MADE]->({v})"),
+        "household": Rel("Household", "({v})-[:TO]->({t}:Household)"),
+        "raised": Rel("Case", "({v})-[:RAISED]->({t}:Case)"),
+    }, sort={"at": "at"}, filters={}),
     Spec("Notification", "Notification", scope=IN_SCOPE, fields={
         **_props("id", "caseCode", "threshold", "at", "deadline", "recipientKey", "recipientName", "role", "title",
                  "readAt", "readBy"),
@@ -239,6 +309,21 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
     }),
     Spec("MediatorRecord", None, fields={
         "mediator": Embed("Person", "{v}.mediator"), **_props("cases", "successes", "similarCases"),
+    }),
+    Spec("Assignment", None, fields={
+        "person": Embed("Person", "{v}.person"), "organization": Embed("Organization", "{v}.organization"),
+        **_props("role", "since", "until"),
+    }),
+    Spec("DepartureImpact", None, fields={
+        "person": Embed("Person", "{v}.person"),
+        "households": Embed("Household", "{v}.households", many=True),
+        "units": Embed("Unit", "{v}.units", many=True),
+        "grids": Embed("Grid", "{v}.grids", many=True),
+        "openCases": Embed("Case", "{v}.openCases", many=True),
+        "claimedWishes": Embed("Case", "{v}.claimedWishes", many=True),
+    }),
+    Spec("SuccessorCandidate", None, fields={
+        "member": Embed("PartyMember", "{v}.member"), **_props("score", "load", "visits", "reasons"),
     }),
     Spec("SimilarDisputes", None, fields={
         "disputes": Embed("SimilarDispute", "{v}.disputes", many=True),

@@ -31,7 +31,9 @@ from api.compile.shape import (
 from api.compile.specs import Embed, Prop, Rel, Spec
 from api.errors import BadInput, Forbidden
 from queries.errors import ParameterError
+from queries.identity import id_hash, phone_hash
 from queries.library import EVERY_ROW, library, scope_prefix
+from schema.sensitive import SensitiveData
 
 DEFAULT_PAGE = 20
 
@@ -48,11 +50,15 @@ def plain(value: Any) -> Any:
 class Compiler:
     """Builds the Cypher text and parameters of one query. Not reusable across queries."""
 
-    def __init__(self, caller: Caller, specs: Mapping[str, Spec], max_page: int) -> None:
+    def __init__(self, caller: Caller, specs: Mapping[str, Spec], max_page: int,
+                 sensitive: SensitiveData | None = None) -> None:
         self.caller = caller
         self.specs = specs
         self.max_page = max_page
+        self.sensitive = sensitive
         self.params: dict[str, Any] = {}
+        self.lookups: list[str] = []  # identifiers looked up by their hash ('idNumber', 'phone'): audited
+        self.sources: dict[str, str] = {}  # a connection's variable → the MATCH … WHERE that binds its nodes
         self._counter = 0
         self.cost = Cost()
         if caller.scope_path is not None:
@@ -88,6 +94,18 @@ class Compiler:
                 raise ValueError(f"${key} of {name} is bound to another value in the same query")
             self.params[key] = bound[key]
         return text + " "
+
+    def identify(self, kind: str, value: Any, field: str) -> str:
+        """The keyed hash of an ID (``kind`` 'id') or phone number a user holds, normalised as the loaders do;
+        a malformed number is a :class:`BadInput` naming ``field`` and what is wrong, never the number."""
+        if self.sensitive is None:
+            raise ValueError("looking up ID or phone numbers needs the deployment's PII key")
+        try:
+            hashed = (id_hash if kind == "id" else phone_hash)(value, self.sensitive, field)
+        except ParameterError as error:
+            raise BadInput(str(error), field=field) from None
+        self.lookups.append("idNumber" if kind == "id" else "phone")
+        return hashed
 
     def var(self, prefix: str = "n") -> str:
         self._counter += 1
@@ -141,10 +159,13 @@ class Compiler:
                 return f"[{item} IN coalesce({source}, []) | {proj}]", ListShape(shape)
             return f"head([{item} IN [{source}] WHERE {item} IS NOT NULL | {proj}])", shape
         if definition.connection:
-            target, edge = self.var("t"), self.var("r")
-            pattern = definition.pattern.replace("{v}", var).replace("{t}", target).replace("{r}", edge)
-            where = ([definition.where.replace("{t}", target).replace("{v}", var).replace("{r}", edge)]
-                     if definition.where else [])
+            # {r} and {s}: nodes on the way to the targets, named afresh so nested subqueries never share them.
+            names = {"{v}": var, "{t}": self.var("t"), "{r}": self.var("r"), "{s}": self.var("s")}
+            target = names["{t}"]
+            pattern, where_text = definition.pattern, definition.where
+            for placeholder, name in names.items():
+                pattern, where_text = pattern.replace(placeholder, name), where_text.replace(placeholder, name)
+            where = [where_text] if where_text else []
             return self.connection(definition.target, target, f"MATCH {pattern}", where, selection)
         return self.related(definition, var, selection)
 
@@ -202,7 +223,10 @@ class Compiler:
             if isinstance(value, bool) and rule.when_false is not None:
                 predicates.append((rule.template if value else rule.when_false).replace("{v}", var))
                 continue
-            converted = rule.convert(value) if rule.convert else value
+            if rule.identifier is not None:
+                converted: Any = self.identify(rule.identifier, value, name)
+            else:
+                converted = rule.convert(value) if rule.convert else value
             predicates.append(rule.template.replace("{v}", var).replace("{p}", self.param(converted)))
         return predicates
 
@@ -232,6 +256,7 @@ class Compiler:
         if scope:
             predicates.append(scope)
         source = match + (f" WHERE {' AND '.join(predicates)}" if predicates else "")
+        self.sources[var] = source
         ordering = order or self.order(spec_name, var, selection.args.get("orderBy"))
 
         node_selections: list[Selection] = []

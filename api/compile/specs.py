@@ -61,6 +61,7 @@ class Filter:
     template: str
     convert: Callable[[Any], Any] | None = None
     when_false: str | None = None  # for booleans: the predicate when the input is false
+    identifier: str | None = None  # 'id' or 'phone': the input is a number a person holds, matched by its hash
     roles: frozenset[Role] | None = None  # who may filter on it (those who may read the field)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from strawberry.types import Info
 
 from api.auth import CAN_CLAIM_WISHES, CAN_MOVE_CASES, CAN_REPORT_CASES
+from api.compile.catalog import PERSON_BELONGS
 from api.compile.compiler import Compiler
 from api.compile.selection import current_field
 from api.context import ApiContext, CountingTransaction
@@ -30,7 +31,11 @@ from schema.graphql.inputs import ReportCaseInput
 from schema.graphql.nodes import Case
 from schema.vocabulary import CASE_CODE_PREFIX, CaseKind, CaseStatus, EscalationLevel
 
-Extra = Callable[[CountingTransaction, Compiler], None]
+# Work a move does besides changing the status; what it returns is added to the move's CaseEvent (e.g. the
+# assignees of a dispatch).
+MAX_CO_HANDLERS = 20
+
+Extra = Callable[[CountingTransaction, Compiler], dict[str, Any] | None]
 REPORTED_YEARS = (1900, 2100)  # a sane range for when a case was reported (deadlines are computed from it)
 
 
@@ -45,13 +50,14 @@ def project_case(tx: CountingTransaction, compiler: Compiler, info: Info, code: 
 
 
 def _event(tx: CountingTransaction, ctx: ApiContext, code: str, action: str, before: str | None, after: str,
-           note: str | None) -> None:
+           note: str | None, details: dict[str, Any] | None = None) -> None:
     tx.run(
         "MATCH (c:Case {code: $code}) "
         "WITH c, COUNT { (c)-[:HAS_EVENT]->() } + 1 AS seq "
-        "CREATE (c)-[:HAS_EVENT]->(:CaseEvent {id: c.code + '#' + toString(seq), seq: seq, at: datetime(), "
-        "action: $action, fromStatus: $before, toStatus: $after, actor: $actor, note: $note})",
-        {"code": code, "action": action, "before": before, "after": after, "actor": ctx.caller.name, "note": note},
+        "CREATE (c)-[:HAS_EVENT]->(e:CaseEvent {id: c.code + '#' + toString(seq), seq: seq, at: datetime(), "
+        "action: $action, fromStatus: $before, toStatus: $after, actor: $actor, note: $note}) SET e += $details",
+        {"code": code, "action": action, "before": before, "after": after, "actor": ctx.caller.name, "note": note,
+         "details": details or {}},
     )
 
 
@@ -83,9 +89,8 @@ def apply_move(info: Info, code: str, action: CaseAction, note: str | None = Non
         tx.run("MATCH (c:Case {code: $code}) SET c.status = $status, c.level = $level, "
                "c.closedAt = CASE WHEN $status = 'closed' THEN datetime() ELSE c.closedAt END",
                {"code": code, "status": new_status.value, "level": new_level.value})
-        if extra is not None:
-            extra(tx, compiler)
-        _event(tx, ctx, code, action.value, status.value, new_status.value, note)
+        details = extra(tx, compiler) if extra is not None else None
+        _event(tx, ctx, code, action.value, status.value, new_status.value, note, details)
         return project_case(tx, compiler, info, code)
 
     return ctx.write(work)
@@ -96,23 +101,46 @@ def accept_case(info: Info, code: str, note: str | None = None) -> Case:
 
 
 def dispatch_case(info: Info, code: str, assignee_key: str | None = None, organization_code: str | None = None,
-                  note: str | None = None) -> Case:
-    """Dispatch to a person (e.g. a grid member) or an organisation; the previous assignment is closed (its
-    ``until`` set), not deleted, so the case keeps who held it when."""
+                  co_handler_keys: list[str] | None = None, note: str | None = None) -> Case:
+    """Dispatch to a lead — a person (e.g. a grid member) or an organisation — and optionally co-handlers (一案一
+    专班: persons who work the case with the lead). The assignments held until now are closed (their ``until``
+    set), not deleted, so the case keeps who held it when; the event names the new assignees."""
     if (assignee_key is None) == (organization_code is None):
-        raise BadInput("dispatch needs exactly one of assigneeKey and organizationCode")
+        raise BadInput("dispatch needs exactly one of assigneeKey and organizationCode (the lead)")
+    co_handlers = list(dict.fromkeys(co_handler_keys or []))
+    if assignee_key is not None and assignee_key in co_handlers:
+        raise BadInput("coHandlerKeys: the lead is not also a co-handler")
+    if len(co_handlers) > MAX_CO_HANDLERS:
+        raise BadInput(f"coHandlerKeys: at most {MAX_CO_HANDLERS} co-handlers")
 
-    def assign(tx: CountingTransaction, compiler: Compiler) -> None:
+    def assign(tx: CountingTransaction, compiler: Compiler) -> dict[str, Any]:
         label, key, value = (("Person", "key", assignee_key) if assignee_key is not None
                              else ("Organization", "code", organization_code))
-        # The assignee is resolved within the caller's scope in the statement that writes the assignment.
-        rows = tx.run(f"MATCH (c:Case {{code: $code}}) MATCH (x:{label} {{{key}: $value}})"
-                      f"{where([compiler.reference(label, 'x')])} "
-                      "CALL (c) { MATCH (c)-[old:ASSIGNED_TO]->() WHERE old.until IS NULL SET old.until = datetime() } "
-                      "CREATE (c)-[:ASSIGNED_TO {since: datetime()}]->(x) RETURN count(*) AS n",
-                      {"code": code, "value": value, **compiler.params})
-        if not rows or rows[0]["n"] == 0:
+        params = {"code": code, "value": value, "co": co_handlers, **compiler.params}
+        # Co-handlers belong to the case's village (where they live or hold a grid or unit role), within the
+        # caller's scope; the lead within the caller's scope. All are resolved before anything is written.
+        co_found = where(["p.key IN $co", compiler.reference("Person", "p"),
+                          PERSON_BELONGS.replace("{v}", "p").replace("$scopePath", "village")])
+        found = tx.run(
+            f"MATCH (c:Case {{code: $code}}) "
+            "WITH c, split(c.gridPath, '/') AS parts "
+            "WITH c, CASE WHEN size(parts) > 3 THEN '/' + parts[1] + '/' + parts[2] + '/' ELSE c.gridPath END "
+            "AS village "
+            f"OPTIONAL MATCH (x:{label} {{{key}: $value}}){where([compiler.reference(label, 'x')])} "
+            f"RETURN x.name AS lead, COLLECT {{ MATCH (p:Person){co_found} RETURN p.key }} AS co", params)
+        if found[0]["lead"] is None:
             raise NotFound(f"no {label.lower()} {value!r} in your scope to dispatch to")
+        missing = [str(n) for n, key in enumerate(co_handlers, start=1) if key not in set(found[0]["co"])]
+        if missing:
+            raise BadInput(f"coHandlerKeys: no such person in the case's village within your scope (item "
+                           f"{', '.join(missing)}); a co-handler lives or holds a grid or unit role there")
+        tx.run(f"MATCH (c:Case {{code: $code}}) "
+               "CALL (c) { MATCH (c)-[old:ASSIGNED_TO]->() WHERE old.until IS NULL SET old.until = datetime() } "
+               f"WITH c MATCH (x:{label} {{{key}: $value}}) "
+               "CREATE (c)-[:ASSIGNED_TO {role: 'lead', since: datetime()}]->(x) "
+               "WITH DISTINCT c UNWIND $co AS coKey MATCH (p:Person {key: coKey}) "
+               "CREATE (c)-[:ASSIGNED_TO {role: 'co', since: datetime()}]->(p)", params)
+        return {"assignee": value, "coHandlers": co_handlers}
 
     return apply_move(info, code, CaseAction.DISPATCH, note, assign)
 

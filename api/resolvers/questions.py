@@ -11,10 +11,12 @@ the scope, or no such grid, gives an empty answer).
 
 from __future__ import annotations
 
+from typing import Any
+
 from strawberry.types import Info
 
 from api.auth import CAN_SEE_TAGS
-from api.compile.catalog import CONTACT_COUNT
+from api.compile.catalog import CONTACT_COUNT, LAST_VISITED, household_numbers
 from api.compile.compiler import Compiler
 from api.compile.selection import Selection
 from api.compile.shape import ListShape, Shape
@@ -40,32 +42,59 @@ NAMED: dict[str, tuple[str, ...]] = {
     "conflictHotspots": ("conflict-hotspots",),
     "openWishes": ("open-wishes",),
     "dueSoon": ("due-soon",),
+    "unvisitedHouseholds": ("unvisited-households",),
 }
 
 
+# The identifiers a user holds for a household: its code(s), a resident's ID number, or the village and 户号.
+def _household_values(compiler: Compiler, codes: list[str] | None, id_number: str | None, village: str | None,
+                     number: str | None, codes_name: str = "householdCodes") -> dict[str, Any]:
+    """The named query's parameters for exactly one way of naming households (an ID number hashed, audited)."""
+    given = [codes is not None, id_number is not None, village is not None or number is not None]
+    if sum(given) != 1:
+        raise BadInput(f"name the household by one of: {codes_name}, idNumber, or village with number")
+    if id_number is not None:
+        return {"idHash": compiler.identify("id", id_number, "idNumber")}
+    if village is not None or number is not None:
+        if not (village or "").strip() or not (number or "").strip():
+            raise BadInput("give both the village (its code or name) and the household's number (户号)")
+        return {"village": (village or "").strip(), "householdNumber": household_numbers(number or "")[0]}
+    return {"householdCodes": codes}
+
+
 # 1. Which party members contact these households? Which households does this member contact?
-def household_contacts(info: Info, household_codes: list[str]) -> list[Household]:
-    """The households asked about (in scope), each with ``contactingMembers``."""
-    if not household_codes:
+def household_contacts(info: Info, household_codes: list[str] | None = None, id_number: str | None = None,
+                       village: str | None = None, number: str | None = None) -> list[Household]:
+    """The households asked about (in scope), each with ``contactingMembers``: by code, by a resident's ID number,
+    or by village (code or name) and 户号."""
+    if household_codes is not None and not household_codes and id_number is None and village is None:
         return []  # contacts-of-households needs codes (or an ID number): no codes, no households
 
     def build(compiler: Compiler, selection: Selection) -> tuple[str, Shape]:
         keys, var = compiler.var("k"), compiler.var()
-        found = named_rows(compiler, "contacts-of-households", "DISTINCT householdCode",
-                           {"householdCodes": household_codes})
+        values = _household_values(compiler, household_codes, id_number, village, number)
+        found = named_rows(compiler, "contacts-of-households", "DISTINCT householdCode", values)
         proj, shape = compiler.project("Household", var, selection.children)
         match = f"MATCH ({var}:Household){where([f'{var}.code IN {keys}', compiler.scope('Household', var)])}"
         return (f"WITH {found} AS {keys} RETURN COLLECT {{ {match} WITH {var} ORDER BY {var}.code "
-                f"RETURN {proj} }} AS result"), ListShape(shape)
+                f"RETURN {proj} }} AS result, {keys} AS found"), ListShape(shape)
 
     return answer(info, build)
 
 
-def member_households(info: Info, member_key: str, first: int | None = None, after: str | None = None,
+def member_households(info: Info, member_key: str | None = None, id_number: str | None = None,
+                      first: int | None = None, after: str | None = None,
                       order_by: list[HouseholdOrder] | None = None) -> Connection[Household]:
-    """The households a party member contacts (those in the caller's scope)."""
-    return answer(info, named_listing("Household", "households-of-member", "householdCode",
-                                      {"memberKey": member_key}))
+    """The households a party member contacts (those in the caller's scope): the member by key or ID number."""
+    if (member_key is None) == (id_number is None):
+        raise BadInput("give the party member's memberKey or idNumber (one of them)")
+
+    def build(compiler: Compiler, selection: Selection) -> tuple[str, Shape]:
+        values = ({"memberKey": member_key} if id_number is None
+                  else {"idHash": compiler.identify("id", id_number, "idNumber")})
+        return named_listing("Household", "households-of-member", "householdCode", values)(compiler, selection)
+
+    return answer(info, build)
 
 
 # 2. Households nobody contacts, and the vulnerable persons living in them.
@@ -167,26 +196,31 @@ def similar_disputes(info: Info, case_code: str, first: int = 10) -> SimilarDisp
 
 
 # 5. The responsibility chain of a household.
-def responsibility_chain(info: Info, household_code: str) -> ResponsibilityChain | None:
+def responsibility_chain(info: Info, household_code: str | None = None, id_number: str | None = None,
+                         village: str | None = None, number: str | None = None) -> ResponsibilityChain | None:
     """Unit chief → micro-grid members and chief → grid → management area → town, from the household up; the
-    links of grids, units and persons outside the caller's scope are left out."""
+    links of grids, units and persons outside the caller's scope are left out. The household by code, by a
+    resident's ID number, or by village (code or name) and 户号."""
 
     def build(compiler: Compiler, selection: Selection) -> tuple[str, Shape]:
         chain, home, link, person, grid, unit, town = (compiler.var("k"), compiler.var("h"), compiler.var("l"),
                                                        compiler.var("p"), compiler.var("g"), compiler.var("u"),
                                                        compiler.var("r"))
+        codes = None if household_code is None else [household_code]
+        values = _household_values(compiler, codes, id_number, village, number, "householdCode")
         found = named_rows(
             compiler, "responsibility-chain",
             "{step: step, role: role, personKey: personKey, unitCode: unitCode, gridCode: gridCode, "
-            "regionCode: regionCode}", {"householdCodes": [household_code]})
+            "regionCode: regionCode, householdCode: householdCode}", values)
         grid_scope, unit_scope = compiler.scope("Grid", grid), compiler.scope("Unit", unit)
         kept = where([f"({grid} IS NULL OR {grid_scope})" if grid_scope else None,
                       f"({unit} IS NULL OR {unit_scope})" if unit_scope else None])
         proj, shape = compiler.project("ResponsibilityChain", "answer", selection.children)
         query = (
             f"WITH {found} AS {chain} "
-            f"MATCH ({home}:Household {{code: {compiler.param(household_code)}}})"
-            f"{where([compiler.scope('Household', home)])} "
+            # The household asked about: by its code, else the one the chain's rows are of (the first, by code).
+            f"MATCH ({home}:Household) WHERE {home}.code = coalesce({compiler.param(household_code)}, "
+            f"head([x IN {chain} | x.householdCode])){also(compiler.scope('Household', home))} "
             f"WITH {home}, COLLECT {{ UNWIND {chain} AS {link} WITH {link} WHERE {link}.role <> 'region' "
             f"  MATCH ({person}:Person {{key: {link}.personKey}}){where([compiler.scope('Person', person)])} "
             f"  OPTIONAL MATCH ({grid}:Grid {{code: {link}.gridCode}}) "
@@ -197,8 +231,8 @@ def responsibility_chain(info: Info, household_code: str) -> ResponsibilityChain
             f"head(COLLECT {{ UNWIND {chain} AS {link} MATCH ({town}:Region {{code: {link}.regionCode}}) "
             f"  WHERE {town}.level = 'town'{also(compiler.scope('Region', town))} "
             f"  RETURN {town} LIMIT 1 }}) AS town "
-            f"WITH {{household: {home}, links: links, town: town}} AS answer "
-            f"RETURN {proj} AS result"
+            f"WITH {home}, {{household: {home}, links: links, town: town}} AS answer "
+            f"RETURN {proj} AS result, [{home}.code] AS found"
         )
         return query, shape
 
@@ -285,3 +319,17 @@ def due_soon(info: Info, grid_code: str | None = None, within_hours: int = 24, f
     return answer(info, named_listing("Case", "due-soon", "caseCode",
                                       {"gridCode": grid_code, "withinHours": within_hours},
                                       order=lambda v: f"{v}.deadline, {v}.code"))
+
+
+# 10. Which households has nobody visited lately?
+def unvisited_households(info: Info, grid_code: str | None = None, days: int = 90, vulnerable_only: bool = False,
+                         first: int | None = None, after: str | None = None) -> Connection[Household]:
+    """Households without a visit in the last ``days`` days, never visited first (unvisited-households)."""
+    if not 1 <= days <= 3660:
+        raise BadInput("days must be between 1 and 3660")
+    if vulnerable_only:
+        context(info).caller.require(CAN_SEE_TAGS, "ask about vulnerable persons")
+    return answer(info, named_listing(
+        "Household", "unvisited-households", "householdCode",
+        {"gridCode": grid_code, "days": days, "vulnerableOnly": vulnerable_only},
+        order=lambda v: f"{LAST_VISITED.replace('{v}', v)} IS NOT NULL, {LAST_VISITED.replace('{v}', v)}, {v}.code"))

@@ -24,8 +24,8 @@ from neo4j import ManagedTransaction
 
 from loaders.headers import DISPUTES, HOTLINE, WISHES, SheetKind
 from loaders.idnumber import IdNumberError, parse_id_number
-from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Row, Skip, changed, native
-from loaders.kinds.staff import staff_key
+from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Rejected, Row, Skip, changed, native
+from loaders.kinds.staff import MERGE_STAFF, staff_key, staff_person
 from loaders.report import RowStatus
 from loaders.state import GridInfo
 from loaders.values import (
@@ -98,11 +98,10 @@ CALL (c, row) {
   DELETE old
 }
 CALL (c, row) {
-  UNWIND row.mediators AS m
-  MERGE (p:Person {key: m.key})
-    ON CREATE SET p.name = m.name
+  UNWIND row.mediators AS s
+""" + MERGE_STAFF + """
   MERGE (p)-[r:MEDIATED]->(c)
-  SET r.outcome = m.outcome, r.on = m.on
+  SET r.outcome = s.outcome, r.on = s.on
 }
 CALL (c, row) {
   MATCH (c)-[old:ASSIGNED_TO]->(o) WHERE o.code <> coalesce(row.organization.code, '')
@@ -119,11 +118,10 @@ CALL (c, row) {
   DELETE old
 }
 CALL (c, row) {
-  UNWIND row.claimers AS m
-  MERGE (p:Person {key: m.key})
-    ON CREATE SET p.name = m.name
+  UNWIND row.claimers AS s
+""" + MERGE_STAFF + """
   MERGE (p)-[r:CLAIMED]->(c)
-  SET r.at = m.at
+  SET r.at = s.at
 }
 CALL (c, row) {
   MERGE (e:CaseEvent {id: row.code + '#1'})
@@ -154,10 +152,7 @@ class CaseHandler(KindHandler):
                 yield Skip(row.number, "rejected")
 
     def _record(self, row: Row, emit: Emit) -> CaseRecord:
-        try:
-            grid = self.state.grids.resolve(row.get("grid"))
-        except ValueProblem as problem:
-            raise _Rejected(problem.code, str(problem), "grid", clean_text(row.get("grid"))) from None
+        grid = self.grid_of(row)
         reported = self._time(row, "reported", emit)
         if reported is None:
             emit(Problem("case_date_missing", "warning", "the date the case was registered is empty or unreadable; "
@@ -199,6 +194,11 @@ class CaseHandler(KindHandler):
             return None
         if limit is None:
             limit = default_limit(self.case_kind, self._urgency(row, emit))
+        if limit.working and not self.state.calendar.covers(reported.year):
+            emit(Problem("holidays_unknown", "warning", f"there is no holiday schedule for {reported.year}, so the "
+                         "working days of this deadline are counted Monday to Friday. Add "
+                         f"{reported.year}.toml to the folder named by GRIDGRAPH_HOLIDAYS_DIR (see README, Cases) "
+                         "and import again.", row.number, "reported"))
         try:
             return deadline_after(limit, reported, self.state.calendar)
         except DeadlineError as problem:
@@ -225,8 +225,10 @@ class CaseHandler(KindHandler):
         for index, name in enumerate(names):
             raw = ids[index] if index < len(ids) else None
             if raw is None:
-                people.append({"key": staff_key(self.state.sensitive, name, grid.code), "role": role,
-                               "props": {"name": name}})
+                village = self.state.grids.village_code(grid)
+                key = self.state.name_only(staff_key(self.state.sensitive, name, village), name, village, None, role,
+                                           self.source, row.number)
+                people.append({"key": key, "role": role, "props": {"name": name}, "village": village})
                 continue
             try:
                 parsed = parse_id_number(raw)
@@ -243,6 +245,16 @@ class CaseHandler(KindHandler):
     def _involves(self, row: Row, grid: GridInfo, emit: Emit) -> list[dict[str, Any]]:
         return []
 
+    def _staff(self, row: Row, grid: GridInfo, role: str, emit: Emit) -> list[dict[str, Any]]:
+        """The persons a role column names (调解员, 认领人), linked by the role's ID-number column when there is one."""
+        names = split_names(row.get(role))
+        ids = split_list(row.get(f"{role}_id"))
+        phones = split_list(row.get(f"{role}_phone"))
+        village = self.state.grids.village_code(grid)
+        return [staff_person(self.state, self.source, role, name, village, phones[i] if i < len(phones) else None,
+                             row.number, f"{role}_phone", emit, ids[i] if i < len(ids) else None, f"{role}_id")
+                for i, name in enumerate(names)]
+
     def _mediators(self, row: Row, grid: GridInfo, on: datetime | None, emit: Emit) -> list[dict[str, Any]]:
         return []
 
@@ -254,9 +266,10 @@ class CaseHandler(KindHandler):
 
     def _generated_code(self, grid: GridInfo, reported: datetime | None, description: str | None,
                         involves: list[dict[str, Any]]) -> str:
-        # Stable across runs, so an import without case numbers is still idempotent.
+        # Stable across runs, so an import without case numbers is still idempotent; names, not keys, because a
+        # name-only party linked to the census later must keep the case it is in.
         seed = "|".join([self.case_kind, grid.code, reported.isoformat() if reported else "", description or "",
-                         *sorted(p["key"] for p in involves)])
+                         *sorted(p["props"]["name"] for p in involves)])
         day = reported.strftime("%Y%m%d") if reported else "00000000"
         digest = hashlib.sha1(seed.encode()).hexdigest()[:8].upper()
         return f"{CASE_CODE_PREFIX[self.case_kind]}-{grid.code}-{day}-{digest}"
@@ -316,9 +329,8 @@ class DisputesHandler(CaseHandler):
         if text and outcome is None:
             emit(Problem("mediation_outcome_unknown", "warning", f"调解结果 {text!r} is not known (调解成功, 调解不成, "
                          "调解中); left empty.", row.number, "outcome", text))
-        return [{"key": staff_key(self.state.sensitive, name, grid.code), "name": name,
-                 "outcome": outcome.value if outcome else None, "on": on.date() if on else None}
-                for name in split_names(row.get("mediator"))]
+        return [{**person, "outcome": outcome.value if outcome else None, "on": on.date() if on else None}
+                for person in self._staff(row, grid, "mediator", emit)]
 
 
 class HotlineHandler(CaseHandler):
@@ -339,6 +351,10 @@ class HotlineHandler(CaseHandler):
         name = clean_name(row.get("organization"))
         return {"code": f"ORG:{name}", "name": name} if name else None
 
+    def _involves(self, row: Row, grid: GridInfo, emit: Emit) -> list[dict[str, Any]]:
+        return [{"key": person["key"], "role": "caller", "props": _props(person), "village": person["village"]}
+                for person in self._staff(row, grid, "caller", emit)]
+
 
 class WishesHandler(CaseHandler):
     kind: SheetKind = WISHES
@@ -349,12 +365,16 @@ class WishesHandler(CaseHandler):
 
     def _claimers(self, row: Row, grid: GridInfo, emit: Emit) -> list[dict[str, Any]]:
         at = self._time(row, "claimed", emit)
-        return [{"key": staff_key(self.state.sensitive, name, grid.code), "name": name, "at": at}
-                for name in split_names(row.get("claimer"))]
+        return [{**person, "at": at} for person in self._staff(row, grid, "claimer", emit)]
 
 
-class _Rejected(ValueProblem):
-    def __init__(self, code: str, message: str, field: str, value: str | None = None) -> None:
-        super().__init__(code, message)
-        self.field = field
-        self.value = value
+_Rejected = Rejected
+
+
+def _props(person: dict[str, Any]) -> dict[str, Any]:
+    """What a person first named by a ledger is created with: name, phone and ID fields when given."""
+    props = {"name": person["name"]}
+    if person["phoneHash"] is not None:
+        props.update(phoneHash=person["phoneHash"], phoneMasked=person["phoneMasked"],
+                     phoneCipher=person["phoneCipher"])
+    return {**props, **(person["id"] or {})}

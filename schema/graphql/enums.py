@@ -17,21 +17,35 @@ from schema.vocabulary import (
     PartyOrgKind,
     PersonTag,
     Satisfaction,
+    VisitMode,
 )
 
 # The vocabulary's enumerations become GraphQL enums under their own names (decorated in place).
 for _vocabulary in (GridKind, PersonTag, CaseKind, CaseStatus, EscalationLevel, MediationOutcome, PartyOrgKind,
-                    CaseAction, Urgency, Satisfaction):
+                    CaseAction, Urgency, Satisfaction, VisitMode):
     strawberry.enum(_vocabulary)
 
 __all__ = ["CaseAction", "CaseKind", "CaseStatus", "EscalationLevel", "GridKind", "MediationOutcome", "PartyOrgKind",
-           "PersonTag", "Satisfaction", "Urgency"]
+           "PersonTag", "Satisfaction", "Urgency", "VisitMode"]
 
 
 @strawberry.enum
 class SortDirection(StrEnum):
     ASC = "asc"
     DESC = "desc"
+
+
+@strawberry.enum(description="The level of a region: county, town/street (镇/街道) or village/community (村/社区).")
+class RegionLevel(StrEnum):
+    COUNTY = "county"
+    TOWN = "town"
+    VILLAGE = "village"
+
+
+@strawberry.enum(description="How a name search matches: names beginning with the text, or holding it anywhere.")
+class NameMatch(StrEnum):
+    PREFIX = "prefix"
+    CONTAINS = "contains"
 
 
 @strawberry.enum

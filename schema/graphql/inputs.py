@@ -20,6 +20,7 @@ from schema.graphql.enums import (
     PersonTag,
     SortDirection,
     Urgency,
+    VisitMode,
 )
 
 
@@ -33,19 +34,30 @@ class GridFilter:
 @strawberry.input
 class RegionFilter:
     level: str | None = None
+    name: str | None = strawberry.field(default=None, description="The whole name, exactly.")
 
 
 @strawberry.input
 class HouseholdFilter:
     codes: list[str] | None = None
     grid_code: str | None = strawberry.field(default=None, description="The grid or any grid above it.")
-    village_code: str | None = None
+    village_code: str | None = strawberry.field(default=None, description="The village grid's code, exactly.")
+    village: str | None = strawberry.field(
+        default=None, description="A village by the code or name of its village grid or of its village region.")
+    number: str | None = strawberry.field(
+        default=None, description="户号 as written; 1, 01 and 001 are the same number.")
     contacted: bool | None = strawberry.field(default=None, description="Whether a party member contacts it.")
 
 
 @strawberry.input
 class PersonFilter:
-    name: str | None = None
+    name: str | None = strawberry.field(default=None, description="The whole name, exactly.")
+    id_number: str | None = strawberry.field(
+        default=None, description="ID number as on the card (18 or 15 characters; spaces, full-width digits and a "
+        "lowercase x are fine). Hashed on the server, never stored or logged; the lookup is audited.")
+    phone: str | None = strawberry.field(
+        default=None, description="Mobile or landline number (+86, spaces and dashes are fine). Hashed on the "
+        "server, never stored or logged; the lookup is audited.")
     household_code: str | None = None
     tag: PersonTag | None = None
 
@@ -110,6 +122,16 @@ class CodeOrder:
 class AuditOrder:
     field: AuditSortKey
     direction: SortDirection = SortDirection.DESC
+
+
+@strawberry.input
+class LogVisitInput:
+    household_code: str
+    visitor_key: str = strawberry.field(description="The party member or grid staff member who visited.")
+    mode: VisitMode = VisitMode.HOME
+    at: datetime | None = strawberry.field(default=None, description="When (default: now); never in the future.")
+    note: str | None = None
+    case_code: str | None = strawberry.field(default=None, description="A case the visit turned up (in scope).")
 
 
 @strawberry.input

@@ -20,19 +20,56 @@ from schema.graphql.enums import (
     MediationOutcome,
     PersonTag,
     Satisfaction,
+    VisitMode,
 )
-from schema.graphql.inputs import CaseFilter, CaseOrder, HouseholdFilter, HouseholdOrder, PersonFilter, PersonOrder
+from schema.graphql.inputs import (
+    CaseFilter,
+    CaseOrder,
+    CodeOrder,
+    HouseholdFilter,
+    HouseholdOrder,
+    PartyOrgFilter,
+    PersonFilter,
+    PersonOrder,
+)
 from schema.graphql.rows import from_row
 
 
-@strawberry.type(description="A county, town/street or village/community (12-digit division code).")
+@strawberry.type(description="A county, town/street or village/community (12-digit division code). Its "
+                             "households, persons, party organisations and cases are those of its grids' subtrees.")
 class Region:
     code: str
-    name: str
+    name: str | None = strawberry.field(description="The region's name (else the name of its grid).")
     level: str
     parent: Region | None
     children: list[Region]
-    grids: list[Grid]
+    grids: list[Grid] = strawberry.field(description="The grids in this region itself (a village: its village grid).")
+
+    @strawberry.field
+    def households(self, info: Info, first: int | None = None, after: str | None = None,
+                   filter: HouseholdFilter | None = None,
+                   order_by: list[HouseholdOrder] | None = None) -> Connection[Household]:
+        """Households in the region's grids and every grid below them."""
+        return from_row(self, info)
+
+    @strawberry.field
+    def persons(self, info: Info, first: int | None = None, after: str | None = None,
+                filter: PersonFilter | None = None, order_by: list[PersonOrder] | None = None) -> Connection[Person]:
+        """Residents: the members of the region's households."""
+        return from_row(self, info)
+
+    @strawberry.field
+    def party_orgs(self, info: Info, first: int | None = None, after: str | None = None,
+                   filter: PartyOrgFilter | None = None,
+                   order_by: list[CodeOrder] | None = None) -> Connection[PartyOrg]:
+        """Party organisations anchored in the region's grids and every grid below them."""
+        return from_row(self, info)
+
+    @strawberry.field
+    def open_cases(self, info: Info, first: int | None = None, after: str | None = None,
+                   filter: CaseFilter | None = None, order_by: list[CaseOrder] | None = None) -> Connection[Case]:
+        """Cases not yet closed (or rejected) in the region's grids and every grid below them."""
+        return from_row(self, info)
 
 
 @strawberry.type(description="A management area (level 1), grid (level 2) or micro-grid (level 3).")
@@ -46,6 +83,7 @@ class Grid:
     parent: Grid | None
     children: list[Grid]
     region: Region | None
+    village: Region | None = strawberry.field(description="The village region of a village grid or micro-grid.")
     units: list[Unit]
     chiefs: list[Person]
     ratings: list[GridRating] = strawberry.field(description="Star ratings by period, latest first (rateGrids).")
@@ -98,11 +136,14 @@ class Household:
     address: str | None
     village_code: str | None
     grid: Grid | None
+    village: Region | None = strawberry.field(description="The village (村/社区) of the household's village grid.")
     unit: Unit | None
     members: list[Person]
     head: Person | None
     contacting_members: list[PartyMember]
     contacted: bool
+    last_visited_at: datetime | None = strawberry.field(description="When the household was last visited (走访).")
+    visits: list[Visit] = strawberry.field(description="Visits to the household, latest first.")
 
     @strawberry.field
     def cases(self, info: Info, first: int | None = None, after: str | None = None,
@@ -131,6 +172,7 @@ class PersonFields:
     mediations: list[Mediation]
     claimed_wishes: list[Case]
     works_for: list[Organization]
+    visits: list[Visit] = strawberry.field(description="Visits this person made, latest first.")
 
     @strawberry.field
     def cases(self, info: Info, first: int | None = None, after: str | None = None,
@@ -218,12 +260,27 @@ class Case:
     grid: Grid | None
     events: list[CaseEvent]
     involved_persons: list[Person]
+    caller: Person | None = strawberry.field(
+        description="Who called (a hotline ticket's 来电人), when matched to a census person.")
+    parties: list[Person] = strawberry.field(description="The parties (当事人) of a dispute or petition.")
+    beneficiaries: list[Person] = strawberry.field(description="Whose micro-wish it is (心愿人).")
     involved_households: list[Household]
     involved_organizations: list[Organization]
-    assignee: Person | None
-    assigned_organization: Organization | None
+    assignee: Person | None = strawberry.field(description="The lead person holding the case now.")
+    assigned_organization: Organization | None = strawberry.field(description="The lead organisation, if one.")
+    co_handlers: list[Person] = strawberry.field(description="Persons working the case with the lead now.")
+    assignments: list[Assignment] = strawberry.field(description="Every assignment, current and closed, oldest first.")
     mediations: list[Mediation]
     claimed_by: Person | None
+
+
+@strawberry.type(description="Who held a case, in what role, from when until when (until empty: now).")
+class Assignment:
+    person: Person | None
+    organization: Organization | None
+    role: str = strawberry.field(description="lead or co.")
+    since: datetime | None
+    until: datetime | None
 
 
 @strawberry.type(description="One move of a case; appended, never changed.")
@@ -236,6 +293,8 @@ class CaseEvent:
     to_status: CaseStatus | None
     actor: str | None
     note: str | None
+    assignee: str | None = strawberry.field(description="Dispatches: the lead's person key or organisation code.")
+    co_handlers: list[str] = strawberry.field(description="Dispatches: the co-handlers' person keys.")
     case: Case
 
 
@@ -245,6 +304,17 @@ class Mediation:
     case: Case
     outcome: MediationOutcome | None
     on: date | None
+
+
+@strawberry.type(description="A visit (走访) to a household: by whom, when, how, and the case it raised.")
+class Visit:
+    id: str
+    at: datetime
+    mode: VisitMode
+    note: str | None
+    visitor: Person | None
+    household: Household | None
+    raised: Case | None
 
 
 @strawberry.type(description="The stars and score a grid was rated for a period.")

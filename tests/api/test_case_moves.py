@@ -14,6 +14,7 @@ from loaders.importer import Importer
 from schema.case_flow import allowed_moves
 from schema.vocabulary import CaseStatus, EscalationLevel
 from tests.api.conftest import Api
+from tests.fixtures.town import Town
 
 FIELDS = ("code status deadline allowedMoves extensionRequested extensionUntil extensionReason extensions "
           "hoursLeft timeLeft assignee { key } events { action actor note }")
@@ -94,7 +95,8 @@ def test_a_returned_case_goes_back_to_the_dispatcher_and_keeps_who_held_it(town_
     chief = api.token(Role.GRID_STAFF, *VILLAGE, name="village-chief")
     code = report(api, chief)["code"]
     run(api, chief, "acceptCase", code)
-    run(api, chief, "dispatchCase", code, ', organizationCode: "ORG-CG"')
+    centre = api.token(Role.TOWN_ADMIN, name="centre")  # a town department is linked by the town-wide centre
+    run(api, centre, "dispatchCase", code, ', organizationCode: "ORG-CG"')
     assert error_of(api, chief, "returnCase", code, ', reason: ""')["extensions"]["code"] == "BAD_USER_INPUT"
     returned = run(api, chief, "returnCase", code, ', reason: "不属于城管职责"')
     assert returned["status"] == "ACCEPTED" and "DISPATCH" in returned["allowedMoves"]
@@ -104,7 +106,7 @@ def test_a_returned_case_goes_back_to_the_dispatcher_and_keeps_who_held_it(town_
     assert history == [{"org": "ORG-CG", "since": True, "closed": True}]
     held = api.data('{ organization(code: "ORG-CG") { cases(first: 50) { nodes { code } } } }')["organization"]
     assert code not in [n["code"] for n in held["cases"]["nodes"]]  # closed assignments are history
-    again = run(api, chief, "dispatchCase", code, ', organizationCode: "ORG-CG"')
+    again = run(api, centre, "dispatchCase", code, ', organizationCode: "ORG-CG"')
     assert again["status"] == "DISPATCHED"
     assert town_db.read("MATCH (:Case {code: $c})-[a:ASSIGNED_TO]->() RETURN count(a) AS n, "
                         "count(a.until) AS closed", {"c": code}) == [{"n": 2, "closed": 1}]
@@ -115,7 +117,7 @@ def test_a_follow_up_visit_comes_between_resolution_and_verification(town_db: Da
     code = report(api, chief)["code"]
     for step in ("acceptCase", "startCase"):
         if step == "startCase":
-            run(api, chief, "dispatchCase", code, ', organizationCode: "ORG-CG"')
+            run(api, api.token(Role.TOWN_ADMIN), "dispatchCase", code, ', organizationCode: "ORG-CG"')
         run(api, chief, step, code)
     open_case = run(api, chief, "resolveCase", code)
     assert open_case["hoursLeft"] is None and open_case["timeLeft"] is None  # not open any more
@@ -189,3 +191,36 @@ def test_due_soon_lists_open_cases_in_scope_soonest_first(town_db: Database, api
     assert not {made["URGENT"]["code"], made["NORMAL"]["code"]} & {
         n["code"] for n in api.data(query, {"h": 24 * 40}, token=beside)["dueSoon"]["nodes"]}
     assert api.post(query, {"h": 0})["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_case_is_dispatched_to_a_lead_and_co_handlers_of_its_village(town_db: Database, api: Api,
+                                                                      town: Town) -> None:
+    chief = api.token(Role.GRID_STAFF, *VILLAGE, name="village-chief")
+    code = report(api, chief)["code"]
+    run(api, chief, "acceptCase", code)
+    residents = sorted(p.key for p in town.persons.values() if (p.household or "").startswith("A1-V1-"))
+    lead, helpers = residents[0], residents[1:3]
+    elsewhere = next(p.key for p in town.persons.values() if (p.household or "").startswith("A1-V2-"))
+    fields = ("status assignee { key } coHandlers { key } assignments { person { key } organization { code } role "
+              "until } events { action assignee coHandlers }")
+    query = ("mutation($c: String!, $a: String, $o: String, $co: [String!]) { dispatchCase(code: $c, assigneeKey: $a, "
+             f"organizationCode: $o, coHandlerKeys: $co) {{ {fields} }} }}")
+    # A co-handler from another village of the caller's scope is refused, and nothing is written.
+    wide = api.token(Role.GRID_STAFF, "A1", "/A1/", name="area-chief")
+    refused = api.post(query, {"c": code, "a": lead, "co": [helpers[0], elsewhere]}, token=wide)["errors"][0]
+    assert refused["extensions"]["code"] == "BAD_USER_INPUT" and "item 2" in refused["message"]
+    assert elsewhere not in refused["message"]
+    assert town_db.read("MATCH (c:Case {code: $c}) RETURN c.status AS s, COUNT { (c)-[:ASSIGNED_TO]->() } AS n",
+                        {"c": code}) == [{"s": "accepted", "n": 0}]
+    case = api.data(query, {"c": code, "a": lead, "co": helpers}, token=chief)["dispatchCase"]
+    assert case["status"] == "DISPATCHED" and case["assignee"] == {"key": lead}
+    assert [p["key"] for p in case["coHandlers"]] == sorted(helpers)
+    assert case["events"][-1] == {"action": "dispatch", "assignee": lead, "coHandlers": helpers}
+    # Returned and dispatched again to an organisation: the lead and co-handlers are closed, kept as history.
+    run(api, chief, "returnCase", code, ', reason: "需城管处理"')
+    again = api.data(query, {"c": code, "o": "ORG-CG"}, token=api.token(Role.TOWN_ADMIN))["dispatchCase"]
+    assert again["assignee"] is None and again["coHandlers"] == []
+    history = [(a["person"]["key"] if a["person"] else a["organization"]["code"], a["role"], a["until"] is None)
+               for a in again["assignments"]]
+    assert sorted(history) == sorted([(lead, "lead", False), *((h, "co", False) for h in helpers),
+                                      ("ORG-CG", "lead", True)])

@@ -43,6 +43,7 @@ ASKED = {
     "conflictHotspots": "{ conflictHotspots { disputes } }",
     "openWishes": "{ openWishes { nodes { code } } }",
     "dueSoon": "{ dueSoon(withinHours: 720) { nodes { code } } }",
+    "unvisitedHouseholds": "{ unvisitedHouseholds { nodes { code } } }",
 }
 
 

@@ -100,7 +100,7 @@ def test_table_output(runner: CliRunner, town_graph: Database) -> None:
     (("query", "overloaded-members", "-p", "age=70"), 1,
      "Error: query 'overloaded-members' has no parameter 'age'; it takes: scopePath, gridCode, today, limit"),
     (("query", "responsibility-chain"), 1,
-     "Error: query 'responsibility-chain' needs one of the parameters householdCodes, idNumber"),
+     "Error: query 'responsibility-chain' needs one of the parameters householdCodes, idNumber, village"),
     (("query", "responsibility-chain", "-p", "idNumber=12345"), 1,
      "Error: parameter 'idNumber' is not a usable ID number: an ID number has 18 characters"),
     (("query", "overloaded-members", "-p", "today"), 2, "'today' is not KEY=VALUE"),

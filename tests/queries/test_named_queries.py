@@ -243,6 +243,15 @@ NARROWED: dict[str, tuple[dict[str, Any], Any, Any]] = {
     "due-soon": (
         {"now": NOW, "withinHours": 24 * 30},
         lambda town, scope: expected.due_soon(town, NOW, 24 * 30, scope), lambda rows: [r["caseCode"] for r in rows]),
+    "unvisited-households": (
+        {}, lambda town, scope: sorted(h["code"] for h in town.households
+                                       if expected.household_path(town, h["code"]).startswith(scope)),
+        lambda rows: sorted(r["householdCode"] for r in rows)),
+    "orphaned-responsibilities": (
+        {"today": TODAY},
+        lambda town, scope: sorted(h for m, h in town.contacts if town.persons[m].age(TODAY) >= 70
+                                   and expected.household_path(town, h).startswith(scope)),
+        lambda rows: sorted(r["code"] for r in rows if r["kind"] == "household")),
     "grid-scorecard": (
         {"periodStart": datetime(2026, 1, 1, tzinfo=UTC), "periodEnd": datetime(2027, 1, 1, tzinfo=UTC), "level": 3},
         lambda town, scope: sorted(g["code"] for g in town.grids if g["level"] == 3 and g["path"].startswith(scope)),

@@ -49,6 +49,13 @@ def test_2026_schedule_as_announced() -> None:
     assert len(holidays) == 3 + 9 + 3 + 5 + 3 + 3 + 7
 
 
+def test_2025_national_day_and_mid_autumn_break_is_skipped() -> None:
+    # Oct 1–8 off, Saturday Oct 11 worked: 3 working days from Oct 1 end on Saturday the 11th.
+    reported = china(2025, 10, 1, 9, 12)
+    assert deadline_after(TimeLimit(3, True), reported, CALENDAR).date() == date(2025, 10, 11)
+    assert CALENDAR.is_working_day(date(2025, 9, 28)) and not CALENDAR.is_working_day(date(2025, 2, 3))
+
+
 def test_next_year_is_shipped_and_marked_provisional() -> None:
     assert 2027 in CALENDAR.years and CALENDAR.provisional_years() == [2027]
     assert not CALENDAR.is_working_day(date(2027, 2, 8))  # 初三 of the Spring Festival
