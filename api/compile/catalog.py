@@ -39,10 +39,12 @@ PERSON_BELONGS = (
 PARTY_ORG_IN_SCOPE = "EXISTS { MATCH ({v})-[:ANCHORED_IN]->(sg:Grid) WHERE sg.path STARTS WITH $scopePath }"
 REGION_IN_SCOPE = "EXISTS { MATCH (sg:Grid)-[:IN_REGION]->({v}) WHERE sg.path STARTS WITH $scopePath }"
 
-# What a scoped caller's mutation may name, by label: the node must lie in (a person: belong to) the subtree.
+# What a scoped caller's mutation may name, by label: the node must lie in (a person: belong to) the subtree; an
+# organisation may also sit in a grid above it (the town's or area's departments a grid dispatches to), never beside.
+ORGANIZATION_IN_REACH = "({v}.gridPath STARTS WITH $scopePath OR $scopePath STARTS WITH {v}.gridPath)"
 REFERENCE_SCOPE: dict[str, str] = {
     "Person": PERSON_BELONGS, "PartyMember": PERSON_BELONGS, "Household": IN_SCOPE, "Case": IN_SCOPE,
-    "Organization": IN_SCOPE, "Unit": IN_SCOPE, "Grid": GRID_IN_SCOPE, "PartyOrg": PARTY_ORG_IN_SCOPE,
+    "Organization": ORGANIZATION_IN_REACH, "Unit": IN_SCOPE, "Grid": GRID_IN_SCOPE, "PartyOrg": PARTY_ORG_IN_SCOPE,
 }
 
 # Literal lists built from the vocabulary at import (never from a request).

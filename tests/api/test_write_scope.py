@@ -115,6 +115,9 @@ def test_dispatch_refuses_assignees_outside_the_scope(town_db: Database, town: T
     # A grid member of the scope can be dispatched to.
     member = next(p for p, g, _, _ in town.grid_members if g == "A1-V1")
     assert api.data(person, {"c": code, "k": member}, token=bearer)["dispatchCase"]["status"] == "DISPATCHED"
+    # A department of a grid above the scope (the area's 城管办) is within reach; one beside it (ORG-PS) is not.
+    above = accepted_case(api)
+    assert api.data(org, {"c": above, "o": "ORG-CG"}, token=bearer)["dispatchCase"]["status"] == "DISPATCHED"
     # The town admin dispatches to any department, in or out of a grid scope.
     other = accepted_case(api)
     assert api.data(org, {"c": other, "o": "ORG-PS"})["dispatchCase"]["status"] == "DISPATCHED"
