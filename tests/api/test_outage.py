@@ -26,7 +26,7 @@ from tests.neo4j_fixture import TEST_PASSWORD, free_port
 
 BOUND = 2.0          # GRIDGRAPH_UNAVAILABLE_AFTER's default
 SLACK = 0.75         # the test client, threads and two shared cores
-RESUME_WITHIN = 15.0  # seconds after the restarted database accepts Bolt
+RESUME_WITHIN = 2.0  # seconds after the restarted database is ready
 QUERY = '{ grid(code: "A1") { code } }'
 
 
@@ -119,18 +119,16 @@ def test_outage_fails_fast_and_recovers(own_server: LocalNeo4j, test_env: dict[s
         slowest = max(a.seconds for a in during)
         assert slowest < BOUND + SLACK, f"a request took {slowest:.2f} s to fail"
         first_ok = min(a.began + a.seconds for a in answers if a.status == 200 and a.began >= restarting)
-        after = [(round(a.began - restarted, 2), round(a.seconds, 2), a.status, a.code) for a in answers
-                 if a.began >= restarted][:60]
-        # Measured 9-12 s on two shared cores (the restarted JVM plans its first statements); the aim is 2 s.
-        assert first_ok - restarted < RESUME_WITHIN, \
-            f"service resumed {first_ok - restarted:.2f} s after the database: {after}"
+        assert first_ok - restarted < RESUME_WITHIN, f"service resumed {first_ok - restarted:.2f} s after the database"
 
         stored = {r["n"] for r in writer.read("MATCH (p:OutageProbe) RETURN p.n AS n")}
         assert acknowledged and set(acknowledged) <= stored, "every acknowledged write is in the graph"
 
     warnings = [r for r in caplog.records if r.name == "gridgraph.database" and "unreachable" in r.getMessage()]
-    # One per connection pool (the app's and the writer's), not one per request.
-    assert 1 <= len(warnings) <= 2, [r.getMessage() for r in warnings]
+    # Once per outage and connection pool (the app's and the writer's; a server shutting down may flap once),
+    # not once per request.
+    assert 1 <= len(warnings) <= 4, [r.getMessage() for r in warnings]
+    assert len(during) >= 5 * len(warnings)
     assert all(r.levelno == logging.WARNING for r in warnings)
     # The driver's own log of each broken connection is silenced by the served app (configure_logging).
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR and not r.name.startswith("neo4j")]
