@@ -313,8 +313,9 @@ class Importer:
         for key in entry.keys:
             if self._writing.get(key) is entry.future:
                 del self._writing[key]
-        for origin, (_, status) in zip(entry.origins, result.statuses, strict=True):
-            origin.summary.count(status)
+        for origin, (row, status) in zip(entry.origins, result.statuses, strict=True):
+            if row:  # row 0: a record the sheet implies (a roster's village grid), not one of its rows
+                origin.summary.count(status)
         for index, problem in result.problems:
             entry.origins[index].emit(problem)
 
