@@ -22,6 +22,7 @@ from api.analyst import cypher
 from api.auth import signing_key
 from api.endpoint import graphql
 from api.graphiql import asset
+from api.limits import RequestLimits
 from api.observe import Metrics, ObserveMiddleware, configure_logging
 from api.schema import build_schema
 from api.state import AppState
@@ -74,7 +75,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
     ]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(ObserveMiddleware, metrics=observed)])
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[
+        Middleware(ObserveMiddleware, metrics=observed),
+        Middleware(RequestLimits, rate_limit=app_settings.rate_limit, max_body=app_settings.max_body_size),
+    ])
 
 
 def served_app() -> Starlette:

@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 from neo4j import ManagedTransaction
 
 from api.auth import Caller
-from api.errors import ServiceUnavailable, Timeout
+from api.compile.cost import Cost
+from api.errors import ServiceUnavailable, Timeout, TooExpensive
 from graph.database import Database, QueryStats
 from graph.errors import DatabaseUnavailable, QueryTimeout
 from graph.settings import Settings
@@ -50,6 +51,23 @@ class ApiContext:
     sensitive: SensitiveData
     caller: Caller
     stats: QueryStats = field(default_factory=QueryStats)
+    spent: int = 0  # estimated cost of the request's compiled queries so far
+
+    def charge(self, cost: Cost, query: str) -> None:
+        """Refuse a compiled query before it runs when it, or the request with it, is past the settings' caps:
+        GRIDGRAPH_MAX_CYPHER_SIZE characters, GRIDGRAPH_MAX_SUBQUERIES subqueries, GRIDGRAPH_MAX_QUERY_COST."""
+        hint = "ask for smaller pages (first), fewer nested lists, or split the request"
+        limits = self.settings
+        if len(query) > limits.max_cypher_size:
+            raise TooExpensive(f"this request compiles to {len(query)} characters of Cypher, more than "
+                               f"{limits.max_cypher_size} (GRIDGRAPH_MAX_CYPHER_SIZE): {hint}", cost=cost.total)
+        if cost.subqueries > limits.max_subqueries:
+            raise TooExpensive(f"this request needs {cost.subqueries} subqueries, more than {limits.max_subqueries} "
+                               f"(GRIDGRAPH_MAX_SUBQUERIES): {hint}", cost=cost.total)
+        self.spent += cost.total
+        if self.spent > limits.max_query_cost:
+            raise TooExpensive(f"this request would cost about {self.spent}, more than {limits.max_query_cost} "
+                               f"(GRIDGRAPH_MAX_QUERY_COST): {hint}", cost=self.spent)
 
     @contextmanager
     def _translated(self) -> Iterator[None]:

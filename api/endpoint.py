@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 import orjson
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -23,6 +23,8 @@ from api.auth import authenticate
 from api.context import ApiContext
 from api.errors import MASKED_MESSAGE, ApiError, BadInput
 from api.graphiql import graphiql_page
+from api.limits import MAX_JSON_DEPTH, check_json
+from api.schema import MAX_TOKENS
 from api.state import AppState
 
 
@@ -53,6 +55,8 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
         body["extensions"] = {"code": original.code, **original.extensions}
     elif error.message == MASKED_MESSAGE and original is None:
         body["extensions"] = {"code": "INTERNAL_ERROR"}
+    elif isinstance(original, GraphQLError):
+        body["extensions"] = {"code": "BAD_USER_INPUT"}  # a value that does not coerce to its input type
     else:
         body["extensions"] = {"code": "GRAPHQL_VALIDATION_FAILED"}
     return body
@@ -65,7 +69,7 @@ async def _read_request(request: Request) -> tuple[dict[str, Any], bool]:
         variables = params.get("variables")
         try:
             parsed = json.loads(variables) if variables else None
-        except ValueError:
+        except (ValueError, RecursionError):
             raise BadInput("variables must be JSON") from None
         return {"query": params.get("query"), "variables": parsed,
                 "operationName": params.get("operationName")}, True
@@ -75,11 +79,30 @@ async def _read_request(request: Request) -> tuple[dict[str, Any], bool]:
     except orjson.JSONDecodeError:
         try:  # what orjson refuses (other encodings than UTF-8, NaN …) as the standard decoder reads it
             body = json.loads(raw)
-        except ValueError:
-            raise BadInput("the request body must be JSON: {\"query\": \"…\", \"variables\": {…}}") from None
+        except (ValueError, RecursionError):
+            raise BadInput("the request body must be JSON: {\"query\": \"…\", \"variables\": {…}}, nested at "
+                           f"most {MAX_JSON_DEPTH} levels deep") from None
     if not isinstance(body, dict):
         raise BadInput("the request body must be a JSON object")
     return body, False
+
+
+def _operation(query: str, name: Any) -> str | None:
+    """The operation to run: ``operationName`` must be text naming an operation of the document (checked here,
+    so that a wrong one is a 400 with a GraphQL error, not an execution failure)."""
+    if name is None or name == "":
+        return None
+    if not isinstance(name, str):
+        raise BadInput("operationName must be a string")
+    try:
+        document = parse(query, max_tokens=MAX_TOKENS)
+    except GraphQLError:
+        return name  # the syntax error is reported by the execution, in its usual shape
+    names = {d.name.value for d in document.definitions if isinstance(d, OperationDefinitionNode) and d.name}
+    if name not in names:
+        known = ", ".join(sorted(names)) or "none (the document's operations have no names)"
+        raise BadInput(f"operationName {name!r} names no operation of the document; its operations: {known}")
+    return name
 
 
 async def graphql(request: Request) -> Response:
@@ -99,12 +122,18 @@ async def graphql(request: Request) -> Response:
         return JSONBody(error_body(BadInput("no query given")), status_code=400)
     if variables is not None and not isinstance(variables, dict):
         return JSONBody(error_body(BadInput("variables must be a JSON object")), status_code=400)
+    operation = payload.get("operationName")
+    try:
+        check_json(variables, "variables")
+        operation = _operation(query, operation)
+    except ApiError as exc:
+        return JSONBody(error_body(exc), status_code=exc.status)
 
     context = ApiContext(db=state.db, settings=state.settings, sensitive=state.sensitive, caller=caller)
     allowed = {OperationType.QUERY} if by_get else {OperationType.QUERY, OperationType.MUTATION}
     try:
         result = await run_in_threadpool(
-            state.schema.execute_sync, query, variables, context, None, payload.get("operationName"), allowed)
+            state.schema.execute_sync, query, variables, context, None, operation, allowed)
     except InvalidOperationTypeError:
         return JSONBody(error_body(BadInput("mutations need POST; GET is for queries only")), status_code=405,
                             headers={"Allow": "POST"})

@@ -47,6 +47,22 @@ class ContactRefused(ApiError):
     status = 409
 
 
+class TooExpensive(ApiError):
+    """A request whose compiled query would cost more than the settings allow (refused before Neo4j)."""
+
+    code = "QUERY_TOO_EXPENSIVE"
+
+
+class RateLimited(ApiError):
+    code = "RATE_LIMITED"
+    status = 429
+
+
+class TooLarge(ApiError):
+    code = "REQUEST_TOO_LARGE"
+    status = 413
+
+
 class ServiceUnavailable(ApiError):
     code = "DATABASE_UNAVAILABLE"
     status = 503

@@ -21,7 +21,18 @@ from strawberry.types import Info
 from api.compile.catalog import SPECS
 from api.errors import MASKED_MESSAGE, ApiError
 from api.execution import CompiledExecutor
-from api.resolvers import browse, cases, contacts, questions, search
+from api.resolvers import (
+    assessment,
+    browse,
+    case_moves,
+    cases,
+    contacts,
+    notifications,
+    questions,
+    search,
+    takeover,
+    visits,
+)
 from api.resolvers.common import context
 from schema.graphql.answers import Me
 from schema.graphql.rows import read_row
@@ -65,6 +76,7 @@ class Query:
     case = strawberry.field(resolver=browse.case)
     cases = strawberry.field(resolver=browse.cases)
     audit_trail = strawberry.field(resolver=browse.audit_trail)
+    notifications = strawberry.field(resolver=notifications.notifications)
     household_contacts = strawberry.field(resolver=questions.household_contacts)
     member_households = strawberry.field(resolver=questions.member_households)
     uncontacted_households = strawberry.field(resolver=questions.uncontacted_households)
@@ -76,6 +88,12 @@ class Query:
     overdue_by_grid = strawberry.field(resolver=questions.overdue_by_grid)
     conflict_hotspots = strawberry.field(resolver=questions.conflict_hotspots)
     open_wishes = strawberry.field(resolver=questions.open_wishes)
+    due_soon = strawberry.field(resolver=questions.due_soon)
+    unvisited_households = strawberry.field(resolver=questions.unvisited_households)
+    departure_impact = strawberry.field(resolver=takeover.departure_impact)
+    successor_candidates = strawberry.field(resolver=takeover.successor_candidates)
+    grid_scorecard = strawberry.field(resolver=assessment.grid_scorecard)
+    grid_ranking = strawberry.field(resolver=assessment.grid_ranking)
 
 
 @strawberry.type(description="The closed loop of cases, contact households and audited reveals.")
@@ -91,14 +109,23 @@ class Mutation:
     escalate_case = strawberry.mutation(resolver=cases.escalate_case)
     rate_case = strawberry.mutation(resolver=cases.rate_case)
     claim_wish = strawberry.mutation(resolver=cases.claim_wish)
+    mark_read = strawberry.mutation(resolver=notifications.mark_read)
+    log_visit = strawberry.mutation(resolver=visits.log_visit)
+    rate_grids = strawberry.mutation(resolver=assessment.rate_grids)
+    return_case = strawberry.mutation(resolver=case_moves.return_case)
+    follow_up_case = strawberry.mutation(resolver=case_moves.follow_up_case)
+    request_extension = strawberry.mutation(resolver=case_moves.request_extension)
+    approve_extension = strawberry.mutation(resolver=case_moves.approve_extension)
+    refuse_extension = strawberry.mutation(resolver=case_moves.refuse_extension)
     assign_contact = strawberry.mutation(resolver=contacts.assign_contact)
     unassign_contact = strawberry.mutation(resolver=contacts.unassign_contact)
     reveal_person = strawberry.mutation(resolver=contacts.reveal_person)
 
 
 def caller_may_see(error: GraphQLError) -> bool:
-    """Errors raised on purpose (ApiError) and GraphQL's own syntax/validation errors are shown as they are."""
-    return error.original_error is None or isinstance(error.original_error, ApiError)
+    """Errors raised on purpose (ApiError) and GraphQL's own syntax, validation and input coercion errors (a
+    variable that is not a 32-bit Int …, whose cause is graphql-core's own GraphQLError) are shown as they are."""
+    return error.original_error is None or isinstance(error.original_error, ApiError | GraphQLError)
 
 
 def compiled_type(name: str) -> bool:

@@ -8,6 +8,7 @@ from cli.main import current_settings, friendly_errors
 from graph.connect import open_database
 from graph.migrations import MIGRATIONS, applied_versions, migrate
 from graph.server import LocalNeo4j
+from schema.sensitive import SensitiveData
 
 
 @click.group()
@@ -85,7 +86,7 @@ def migrate_command() -> None:
     """Apply the schema migrations not yet applied (constraints, indexes, full-text)."""
     settings = current_settings()
     with open_database(settings) as database:
-        applied = migrate(database)
+        applied = migrate(database, keys=lambda: SensitiveData.from_settings(settings))
         versions = applied_versions(database)
     if applied:
         for migration in applied:

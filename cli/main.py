@@ -56,6 +56,9 @@ def _register() -> None:
 
     cli.add_command(db_commands.db)
     cli.add_command(db_commands.migrate_command)
+    from cli import remind
+
+    cli.add_command(remind.remind_command)
     from cli import optional_commands
 
     for command in optional_commands.available():

@@ -6,6 +6,7 @@ from graph.database import Database
 from graph.migrations import migrate
 from graph.server import LocalNeo4j
 from graph.settings import Settings
+from schema.sensitive import SensitiveData
 
 
 def open_database(settings: Settings, *, start_local: bool = True, apply_migrations: bool = False) -> Database:
@@ -16,7 +17,7 @@ def open_database(settings: Settings, *, start_local: bool = True, apply_migrati
     try:
         db.verify()
         if apply_migrations:
-            migrate(db)
+            migrate(db, keys=lambda: SensitiveData.from_settings(settings))
     except BaseException:
         db.close()
         raise

@@ -9,10 +9,22 @@ succeed, so an interrupted migration is simply applied again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import LiteralString
+from typing import TYPE_CHECKING, LiteralString
 
 from graph.database import Database
+from graph.errors import GraphError
+
+if TYPE_CHECKING:
+    from schema.sensitive import SensitiveData
+
+Keys = Callable[[], "SensitiveData"]
+REKEY_BATCH = 10_000
+
+
+class MigrationNeedsKey(GraphError):
+    """A data migration needs the PII key, which the caller did not give (run ``gridgraph migrate``)."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +32,30 @@ class Migration:
     version: int
     description: str
     statements: tuple[LiteralString, ...]
+    data: Callable[[Database, Keys | None], None] | None = None  # a data step after the statements
+
+
+def _rekey_persons(db: Database, keys: Keys | None) -> None:
+    """Give every person keyed ``id:<idHash>`` their opaque key (``SensitiveData.person_key``), in batches, and
+    point audit entries that name the old key at the new one. Needs the PII key only when such persons exist."""
+    from schema.sensitive import LEGACY_PERSON_KEY_PREFIX
+
+    def legacy() -> list[dict[str, str]]:
+        return db.read("MATCH (p:Person) WHERE p.key STARTS WITH $prefix "
+                       "RETURN p.key AS key, coalesce(p.idHash, substring(p.key, size($prefix))) AS hash LIMIT $n",
+                       {"prefix": LEGACY_PERSON_KEY_PREFIX, "n": REKEY_BATCH})
+
+    rows = legacy()
+    if rows and keys is None:
+        raise MigrationNeedsKey("migration 4 re-keys persons and needs the PII key: run `gridgraph migrate` "
+                                "(with GRIDGRAPH_PII_KEY or var/pii.key of this deployment)")
+    sensitive = keys() if rows and keys is not None else None
+    while rows and sensitive is not None:
+        pairs = [{"old": r["key"], "new": sensitive.person_key(r["hash"])} for r in rows]
+        db.write("UNWIND $pairs AS pair MATCH (p:Person {key: pair.old}) SET p.key = pair.new", {"pairs": pairs})
+        db.write("MATCH (a:AuditEntry) WHERE a.target IN $old WITH a, $map[a.target] AS new SET a.target = new",
+                 {"old": [p["old"] for p in pairs], "map": {p["old"]: p["new"] for p in pairs}})
+        rows = legacy()
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -61,10 +97,23 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE FULLTEXT INDEX case_text IF NOT EXISTS FOR (c:Case) ON EACH [c.title, c.description] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
     )),
+    Migration(4, "opaque person keys: persons keyed by their ID hash get a key unrelated to it", (),
+              data=_rekey_persons),
     Migration(5, "indexes for finding what users hold: person names by what they contain, places by name", (
         "CREATE TEXT INDEX person_name_text IF NOT EXISTS FOR (n:Person) ON (n.name)",
         "CREATE INDEX grid_name IF NOT EXISTS FOR (n:Grid) ON (n.name)",
         "CREATE INDEX region_name IF NOT EXISTS FOR (n:Region) ON (n.name)",
+    )),
+    Migration(9, "no rating is no value ('unrated' removed); notifications and assessment periods keyed", (
+        "MATCH (c:Case {satisfaction: 'unrated'}) REMOVE c.satisfaction",
+        "CREATE CONSTRAINT notification_id IF NOT EXISTS FOR (n:Notification) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX notification_grid_path IF NOT EXISTS FOR (n:Notification) ON (n.gridPath)",
+        "CREATE CONSTRAINT period_code IF NOT EXISTS FOR (n:Period) REQUIRE n.code IS UNIQUE",
+    )),
+    Migration(10, "visits (走访) keyed by id, found by household grid and date", (
+        "CREATE CONSTRAINT visit_id IF NOT EXISTS FOR (n:Visit) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX visit_grid_path IF NOT EXISTS FOR (n:Visit) ON (n.gridPath)",
+        "CREATE INDEX visit_at IF NOT EXISTS FOR (n:Visit) ON (n.at)",
     )),
 )
 
@@ -75,8 +124,10 @@ def applied_versions(db: Database) -> set[int]:
     return {int(row["version"]) for row in rows}
 
 
-def migrate(db: Database, wait_seconds: float = 300.0) -> list[Migration]:
-    """Apply the migrations not yet recorded, in version order; return those applied now."""
+def migrate(db: Database, wait_seconds: float = 300.0, keys: Keys | None = None) -> list[Migration]:
+    """Apply the migrations not yet recorded, in version order; return those applied now. ``keys`` gives the PII
+    keys for data migrations that need them (made only when needed); without it such a migration raises
+    :class:`MigrationNeedsKey` when it has data to change."""
     done = applied_versions(db)
     applied: list[Migration] = []
     for migration in MIGRATIONS:
@@ -84,6 +135,8 @@ def migrate(db: Database, wait_seconds: float = 300.0) -> list[Migration]:
             continue
         for statement in migration.statements:
             db.run_schema(statement)
+        if migration.data is not None:
+            migration.data(db, keys)
         db.write(
             "MERGE (m:SchemaMigration {version: $version}) "
             "ON CREATE SET m.description = $description, m.appliedAt = datetime()",

@@ -78,6 +78,31 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("GRIDGRAPH_PORT", "8000", "Port the API listens on."),
     SettingSpec("GRIDGRAPH_DEBUG", "false", "Report Cypher query count and database time in GraphQL extensions."),
     SettingSpec("GRIDGRAPH_MAX_PAGE_SIZE", "100", "Largest page a GraphQL connection returns."),
+    SettingSpec("GRIDGRAPH_LOAD_MAX_ROWS", "1048576",
+                "Most rows a sheet or CSV file may have (Excel's own limit); a sheet with more is reported, not read."),
+    SettingSpec("GRIDGRAPH_LOAD_MAX_COLUMNS", "1000",
+                "Most columns a sheet may use; a value beyond them (a stray cell far right) stops the sheet."),
+    SettingSpec("GRIDGRAPH_LOAD_MAX_CELL_CHARS", "32767",
+                "Most characters in one cell (Excel's own limit); a longer cell stops the sheet or CSV file."),
+    SettingSpec("GRIDGRAPH_LOAD_MAX_SHARED_CHARS", "64000000",
+                "Most characters in a workbook's shared-string table (all its distinct texts together)."),
+    SettingSpec("GRIDGRAPH_LOAD_READER_MEMORY", "2g",
+                "Memory cap of the child process that reads .xls, .xlsb and .ods files (e.g. 512m, 2g)."),
+    SettingSpec("GRIDGRAPH_MAX_QUERY_COST", "30000",
+                "Largest estimated cost (rows) of one GraphQL request; more is refused before Neo4j."),
+    SettingSpec("GRIDGRAPH_MAX_CYPHER_SIZE", "32768",
+                "Largest Cypher text (characters) one GraphQL field compiles to."),
+    SettingSpec("GRIDGRAPH_MAX_SUBQUERIES", "40", "Most subqueries one GraphQL field compiles to."),
+    SettingSpec("GRIDGRAPH_RATE_LIMIT", "600",
+                "Requests per minute one token may make to /graphql and /cypher (per process; 0: no limit)."),
+    SettingSpec("GRIDGRAPH_MAX_BODY_SIZE", "1m", "Largest request body /graphql and /cypher accept (e.g. 1m, 256k)."),
+    SettingSpec("GRIDGRAPH_HOLIDAYS_DIR", None,
+                "Folder of <year>.toml holiday schedules that override the shipped ones (working-day deadlines)."),
+    SettingSpec("GRIDGRAPH_SCORECARD_FILE", None,
+                "TOML file of grid scorecard weights and star thresholds (default: schema/scorecard.toml)."),
+    SettingSpec("GRIDGRAPH_WEBHOOK_URL", None,
+                "URL that `gridgraph remind` POSTs new notifications to as JSON (an intranet SMS or messaging "
+                "gateway). Unset: notifications are only stored."),
 )
 
 
@@ -106,6 +131,14 @@ def parse_size(text: str) -> int:
     return int(value)
 
 
+def _path(text: str | None) -> Path | None:
+    """A folder setting; relative paths are taken from the project, as GRIDGRAPH_VAR_DIR is."""
+    if text is None:
+        return None
+    path = Path(text)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
 def _bool(text: str) -> bool:
     lowered = text.lower()
     if lowered in {"1", "true", "yes", "on"}:
@@ -123,6 +156,13 @@ def _positive(cast: Callable[[str], float]) -> Callable[[str], float]:
         return value
 
     return check
+
+
+def _not_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError("must be 0 or more")
+    return value
 
 
 @dataclass(frozen=True)
@@ -145,6 +185,19 @@ class Settings:
     port: int
     debug: bool
     max_page_size: int
+    load_max_rows: int
+    load_max_columns: int
+    load_max_cell_chars: int
+    load_max_shared_chars: int
+    load_reader_memory: int
+    max_query_cost: int = 30000
+    max_cypher_size: int = 32768
+    max_subqueries: int = 40
+    rate_limit: int = 600
+    max_body_size: int = 1024 * 1024
+    holidays_dir: Path | None = None
+    webhook_url: str | None = None
+    scorecard_file: Path | None = None
 
     @property
     def local(self) -> bool:
@@ -185,4 +238,17 @@ class Settings:
             port=int(_cast(merged, "GRIDGRAPH_PORT", _positive(int))),
             debug=bool(_cast(merged, "GRIDGRAPH_DEBUG", _bool)),
             max_page_size=int(_cast(merged, "GRIDGRAPH_MAX_PAGE_SIZE", _positive(int))),
+            load_max_rows=int(_cast(merged, "GRIDGRAPH_LOAD_MAX_ROWS", _positive(int))),
+            load_max_columns=int(_cast(merged, "GRIDGRAPH_LOAD_MAX_COLUMNS", _positive(int))),
+            load_max_cell_chars=int(_cast(merged, "GRIDGRAPH_LOAD_MAX_CELL_CHARS", _positive(int))),
+            load_max_shared_chars=int(_cast(merged, "GRIDGRAPH_LOAD_MAX_SHARED_CHARS", _positive(int))),
+            load_reader_memory=int(_cast(merged, "GRIDGRAPH_LOAD_READER_MEMORY", _positive(parse_size))),
+            max_query_cost=int(_cast(merged, "GRIDGRAPH_MAX_QUERY_COST", _positive(int))),
+            max_cypher_size=int(_cast(merged, "GRIDGRAPH_MAX_CYPHER_SIZE", _positive(int))),
+            max_subqueries=int(_cast(merged, "GRIDGRAPH_MAX_SUBQUERIES", _positive(int))),
+            rate_limit=int(_cast(merged, "GRIDGRAPH_RATE_LIMIT", _not_negative)),
+            max_body_size=int(_cast(merged, "GRIDGRAPH_MAX_BODY_SIZE", _positive(parse_size))),
+            holidays_dir=_path(_env(merged, "GRIDGRAPH_HOLIDAYS_DIR")),
+            webhook_url=_env(merged, "GRIDGRAPH_WEBHOOK_URL"),
+            scorecard_file=_path(_env(merged, "GRIDGRAPH_SCORECARD_FILE")),
         )

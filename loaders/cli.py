@@ -12,9 +12,11 @@ from rich.table import Table
 from cli.main import current_settings, friendly_errors
 from graph.connect import open_database
 from loaders.importer import DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, Importer
-from loaders.report import ImportReport
+from loaders.mapping import MappingError, load_mapping
+from loaders.report import ImportReport, Issue
 
 SHOWN_ISSUES = 20
+SHOWN_ROWS = 3  # rows shown for each group of issues
 
 
 @click.command("load")
@@ -26,14 +28,20 @@ SHOWN_ISSUES = 20
               help="Rows per write transaction.")
 @click.option("--writers", type=click.IntRange(1, 16), default=DEFAULT_WRITERS, show_default=True,
               help="Write transactions run at once (batches that touch the same records still go in order).")
+@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A TOML file mapping sheets to kinds, headers to fields and words to vocabulary terms.")
 @friendly_errors
 def load_command(paths: tuple[Path, ...], dry_run: bool, report_path: Path | None, batch_size: int,
-                 writers: int) -> None:
+                 writers: int, mapping_path: Path | None) -> None:
     """Import census workbooks, grid rosters and ledgers (.xlsx or .csv files, or folders of them).
 
     Each sheet's kind is recognised by its headers; sheets are imported in dependency order (grids, party
     organisations, census, units, contacts, ledgers). Running the same files again changes nothing.
     """
+    try:
+        mapping = load_mapping(mapping_path) if mapping_path is not None else None
+    except MappingError as error:
+        raise click.ClickException(f"{error} Correct the mapping file and run again.") from None
     settings = current_settings()
     console = Console(stderr=True)
     with open_database(settings, apply_migrations=True) as database, Progress(
@@ -48,7 +56,8 @@ def load_command(paths: tuple[Path, ...], dry_run: bool, report_path: Path | Non
             progress.update(tasks[label], completed=done, total=total or None)
 
         report = Importer(database, settings, dry_run=dry_run, batch_size=batch_size, writers=writers,
-                          progress=on_progress).run(list(paths))
+                          progress=on_progress, spool=report_path.parent if report_path else None,
+                          mapping=mapping).run(list(paths))
     print_summary(report)
     if report_path is not None:
         report.write_json(report_path)
@@ -73,14 +82,45 @@ def print_summary(report: ImportReport) -> None:
     click.echo(f"{totals['rows']} rows read: {totals['created']} created, {totals['updated']} updated, "
                f"{totals['unchanged']} unchanged, {totals['rejected']} rejected, {totals['warnings']} warnings "
                f"in {report.seconds:.1f} s.")
-    for issue in report.issues[:SHOWN_ISSUES]:
-        where = " ".join(p for p in (issue.file, f"[{issue.sheet}]" if issue.sheet else "",
-                                     f"row {issue.row}" if issue.row else "",
-                                     f"column {issue.column}" if issue.column else "") if p)
-        click.echo(f"  {issue.severity} {issue.code}: {where}: {issue.message}"
-                   + (f" (value {issue.value})" if issue.value else ""))
-    if len(report.issues) > SHOWN_ISSUES:
-        counts = ", ".join(f"{code} {n}" for code, n in report.issue_counts().most_common())
-        click.echo(f"  … {len(report.issues) - SHOWN_ISSUES} more ({counts}); use --report FILE.json for all.")
+    if report.dry_run:
+        print_sheet_mappings(report)
+    print_grouped_issues(report)
     for file in report.unreadable:
         click.echo(f"Error: could not read {file.error}", err=True)
+
+
+def print_sheet_mappings(report: ImportReport) -> None:
+    """Per sheet, the kind chosen with its evidence and every column's field (and the unmapped ones)."""
+    for file in report.files:
+        for sheet in file.sheets:
+            if sheet.kind is None:
+                continue
+            name = f"{file.file}" + (f" [{sheet.sheet}]" if sheet.sheet else "")
+            click.echo(f"{name}: {sheet.kind} (header row {sheet.header_row}, evidence {sheet.evidence})")
+            click.echo("  columns: " + (", ".join(f"{h} → {f}" for h, f in sheet.columns.items()) or "none"))
+            if sheet.unmapped:
+                click.echo("  not used: " + ", ".join(sheet.unmapped))
+
+
+def print_grouped_issues(report: ImportReport) -> None:
+    """Issues grouped by cause: severity, code, count, the first rows, and what to do (the first message)."""
+    groups: dict[tuple[str, str], list[Issue]] = {}
+    for issue in report.issues:
+        groups.setdefault((issue.severity, issue.code), []).append(issue)
+    order = {"rejected": 0, "warning": 1, "note": 2}
+    for (severity, code), items in sorted(groups.items(), key=lambda g: (order.get(g[0][0], 3), -len(g[1]))):
+        rows = sum(len(i.rows) or 1 for i in items)
+        first = items[0]
+        where = ", ".join(_where(i) for i in items[:SHOWN_ROWS])
+        more = f" and {len(items) - SHOWN_ROWS} more" if len(items) > SHOWN_ROWS else ""
+        click.echo(f"  {severity} {code} ×{rows}: {first.message}"
+                   + (f" (value {first.value})" if first.value else ""))
+        click.echo(f"      at {where}{more}")
+    if len(report.issues) > SHOWN_ISSUES:
+        click.echo("  Use --report FILE.json for every row.")
+
+
+def _where(issue: Issue) -> str:
+    parts = [Path(issue.file).name, f"[{issue.sheet}]" if issue.sheet else "", f"row {issue.row}" if issue.row else "",
+             f"column {issue.column}" if issue.column else ""]
+    return " ".join(p for p in parts if p)

@@ -24,17 +24,21 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from neo4j.exceptions import ConstraintError
+from neo4j.exceptions import ConstraintError, DriverError, Neo4jError
 
 from graph.database import Database
 from graph.settings import Settings
-from loaders.headers import KINDS, HeaderMatch, find_header, normalise_header, visible_headers
+from loaders.headers import KINDS, HeaderMatch, closest_kind, find_header, normalise_header, visible_headers
 from loaders.kinds import handler_for
 from loaders.kinds.base import IN_ORDER, BatchResult, KindHandler, Problem, Row, Skip
-from loaders.readers import ReadError, SheetReader, SheetRef, discover, sheet_heads
-from loaders.report import ImportReport, Issue, SheetSummary
+from loaders.linking import link_named_persons
+from loaders.mapping import ClerkMapping
+from loaders.readers import FileHeads, ReadError, ReadLimits, SheetReader, SheetRef, discover, sheet_heads
+from loaders.report import FileSummary, ImportReport, Issue, SheetSummary
 from loaders.state import RunState
-from loaders.values import to_halfwidth
+from loaders.values import clean_text, to_halfwidth
+from loaders.xlsx import ExcelError, column_name
+from schema.calendar import working_calendar
 from schema.sensitive import SensitiveData
 
 DEFAULT_BATCH_SIZE = 5000
@@ -42,6 +46,16 @@ DEFAULT_BATCH_SIZE = 5000
 # 4 34.9 s. With three, one batch is being sent or answered while two keep the server busy.
 DEFAULT_WRITERS = 3
 CONSTRAINT_RETRIES = 3
+# What each Excel error value means and what to do about it, for the clerk who sees it reported.
+EXCEL_ERROR_HELP = {
+    "#REF!": "a formula refers to cells that were deleted",
+    "#N/A": "a lookup (such as VLOOKUP) found no match",
+    "#DIV/0!": "a formula divides by zero or by an empty cell",
+    "#VALUE!": "a formula was given text where it needs a number",
+    "#NAME?": "a formula uses a function or name Excel does not know",
+    "#NUM!": "a formula gave an impossible number",
+    "#NULL!": "a formula names two ranges that do not meet",
+}
 _FOOTER = re.compile(r"^(填表人|填报人|填表日期|填报日期|制表人|制表日期|制表|审核人|审核|负责人|统计人|"
                      r"填表单位|合计|总计|说明|注[:：]|备注[:：])")
 
@@ -63,21 +77,34 @@ class Importer:
 
     def __init__(self, db: Database, settings: Settings, *, dry_run: bool = False,
                  batch_size: int = DEFAULT_BATCH_SIZE, writers: int = DEFAULT_WRITERS,
-                 progress: ProgressHook | None = None) -> None:
+                 progress: ProgressHook | None = None, spool: Path | None = None,
+                 mapping: ClerkMapping | None = None) -> None:
+        """``spool``: a folder where every issue is written as it is found (for a full ``--report``)."""
         self.db = db
+        self.mapping = mapping or ClerkMapping()
         self.dry_run = dry_run
         self.batch_size = batch_size
         self.writers = writers
         self.progress = progress
         self.sensitive = SensitiveData.from_settings(settings)
+        self.calendar = working_calendar(settings.holidays_dir)
         self.report = ImportReport(dry_run=dry_run)
+        self.report = ImportReport(dry_run=dry_run, spool=spool)
+        self.limits = ReadLimits.from_settings(settings)
         self._writing: dict[str, Future[BatchResult]] = {}  # key → the last batch submitted that touches it
 
     def run(self, paths: list[Path]) -> ImportReport:
         """Import every readable sheet of ``paths``; unreadable inputs are recorded in the report."""
+        try:
+            return self._run(paths)
+        except BaseException:
+            self.report.close()  # the spool file of a run that did not finish
+            raise
+
+    def _run(self, paths: list[Path]) -> ImportReport:
         started = time.perf_counter()
         plan = self._plan(paths)
-        state = RunState.load(self.db, self.sensitive)
+        state = RunState.load(self.db, self.sensitive, self.calendar)
         with ThreadPoolExecutor(max_workers=self.writers, thread_name_prefix="gridgraph-writer") as writer:
             pending: deque[_Pending] = deque()
             for kind, items in groupby(plan, key=lambda p: p.header.kind.name):
@@ -89,8 +116,24 @@ class Importer:
                 while pending:
                     self._collect(pending.popleft())
                 self.report.kind_seconds[kind] = time.perf_counter() - kind_started
+        if not self.dry_run:
+            self._link(state)
         self.report.seconds = time.perf_counter() - started
         return self.report
+
+    def _link(self, state: RunState) -> None:
+        """Persons named by role merged into census persons; the roles that stay name-only are reported."""
+        linked, unlinked = link_named_persons(self.db, state, write=True)
+        self.report.linked_persons = linked
+        for group in unlinked:
+            file, sheet = state.sources[group.source]
+            more = f" and {len(group.names) - 10} more" if len(group.names) > 10 else ""
+            shown = "、".join(group.names[:10]) + more
+            self.report.add(Issue(
+                "role_not_linked", "note",
+                f"{len(group.names)} {group.role}(s) named without an ID number match no single census person of "
+                f"their village by phone or name, and are kept by name: {shown}. Add their ID numbers (e.g. a "
+                "网格长身份证号 or 调解人身份证号 column) to link them.", file, sheet, group.row or None))
 
     # --- planning ---------------------------------------------------------------------------------------
 
@@ -103,36 +146,67 @@ class Importer:
                 continue
             summary = self.report.file(str(found))
             try:
-                for ref, head in sheet_heads(found):
-                    item = self._recognise(ref, head, summary.sheets)
-                    if item is not None:
-                        planned.append(item)
+                heads = sheet_heads(found, self.limits)
             except ReadError as error:
                 summary.error = str(error)
-            except (OSError, UnicodeDecodeError) as error:
-                summary.error = f"{found}: cannot be read ({error})."
+                continue
+            except Exception as error:  # whatever a hostile file does to a reader, the other files go on
+                summary.error = f"{found}: cannot be read ({type(error).__name__}: {error})."
+                continue
+            self._file_warnings(found, heads, summary)
+            for ref, head in heads.sheets:
+                item = self._recognise(ref, head, summary.sheets)
+                if item is not None:
+                    planned.append(item)
         order = {kind.name: index for index, kind in enumerate(KINDS)}
         planned.sort(key=lambda p: order[p.header.kind.name])
         return planned
 
+    def _file_warnings(self, path: Path, heads: FileHeads, summary: FileSummary) -> None:
+        """What a clerk should know about a file as a whole: sheets over a cap, hidden sheets, nothing to read."""
+        name = str(path)
+        for code, message in heads.warnings:
+            self.report.warn(code, message, name)
+        for sheet, message in heads.over:
+            _add_error(summary, f"{path} [{sheet}]: {message}")
+        has_data = any(str(c).strip() for _, head in heads.sheets for row in head for c in row)
+        hidden = ", ".join(repr(h) for h in heads.hidden)
+        if not has_data and not heads.over:
+            if heads.hidden:
+                self.report.warn("sheets_hidden", f"nothing was imported: the visible sheets are empty and the "
+                                 f"sheet(s) {hidden} are hidden, so they were not read. Unhide them in Excel or WPS "
+                                 "(right-click a sheet tab, Unhide) and import again.", name)
+            else:
+                self.report.warn("file_empty", "nothing was imported: the file is empty (no sheet holds a value). "
+                                 "Check that the right file was saved.", name)
+        elif heads.hidden:
+            self.report.warn("sheets_hidden", f"the hidden sheet(s) {hidden} were not read; unhide them in Excel "
+                             "or WPS if they hold data to import.", name)
+
     def _recognise(self, ref: SheetRef, head: list[list[object]], sheets: list[SheetSummary]) -> PlannedSheet | None:
         if not any(str(c).strip() for row in head for c in row):
             return None  # an empty sheet (Sheet2, Sheet3 …) is not worth a line
-        header = find_header(head)
+        rule = self.mapping.rule_for(ref.path, ref.sheet)
+        kinds = (rule.kind,) if rule is not None and rule.kind is not None else KINDS
+        header = find_header(head, kinds, self.mapping.overrides(rule), title=f"{ref.sheet or ''} {ref.path.stem}")
         if header is None:
             seen = visible_headers(head)
             sheets.append(SheetSummary(_label(ref), ref.sheet, None))
+            closest = closest_kind(head)
+            near = (f" It came closest to a {closest.kind.label} sheet, which lacks "
+                    f"{'、'.join(closest.missing) or 'enough of its headers'}." if closest else "")
             self.report.add(Issue(
                 "sheet_unrecognised", "rejected",
-                "the sheet matches no known kind (人口信息, 网格, 单元, 党组织, 党员联系户, 矛盾纠纷台账, 12345工单, "
-                f"微心愿), so it was not imported. Headers found: {', '.join(seen) or 'none'}. Rename the headers "
-                "to the ones the README lists.", _label(ref), ref.sheet))
+                f"the sheet matches no known kind ({', '.join(k.label for k in KINDS)}), so it was not imported."
+                f"{near} Headers found: {', '.join(seen) or 'none'}. Rename the headers to the ones the README "
+                "lists, or map them in a mapping file (--mapping).", _label(ref), ref.sheet))
             return None
-        missing = header.kind.required - header.columns.keys()
+        # Without a grid column, the village may come from the sheet's or the file's name: checked when read.
+        missing = [f for f in header.kind.missing(set(header.columns)) if f != "grid"]
         if missing:
             summary = SheetSummary(_label(ref), ref.sheet, header.kind.name, header.row_index + 1)
             sheets.append(summary)
-            names = ", ".join(header.kind.column(f).header for f in sorted(missing))
+            names = ", ".join(header.kind.column(f).header for f in missing)
             self.report.add(Issue(
                 "columns_missing", "rejected",
                 f"a {header.kind.label} sheet needs the column(s) {names}; add them and import again.",
@@ -146,16 +220,30 @@ class Importer:
                       pending: deque[_Pending]) -> None:
         ref, header = item.ref, item.header
         file_summary = self.report.file(str(ref.path))
-        summary = SheetSummary(_label(ref), ref.sheet, header.kind.name, header.row_index + 1)
+        summary = SheetSummary(_label(ref), ref.sheet, header.kind.name, header.row_index + 1,
+                               evidence=round(header.evidence, 2),
+                               columns={header.headers[i]: f for f, i in header.columns.items()}
+                               | {header.headers[i]: f for f, more in header.extra.items() for i in more},
+                               unmapped=list(header.ignored))
         file_summary.sheets.append(summary)
         if header.ignored:
             self.report.add(Issue("columns_ignored", "warning",
                                   f"column(s) not used by a {header.kind.label} sheet: {', '.join(header.ignored)}.",
                                   _label(ref), ref.sheet, header.row_index + 1), summary)
-        origin = _Origin(summary, self._emitter(ref, header, summary))
-        handler: KindHandler = handler_for(header.kind.name, state, state.source_index(_label(ref), ref.sheet))
+        unknown: dict[tuple[str, str], list[Problem]] = {}
+        origin = _Origin(summary, self._emitter(ref, header, summary, unknown))
+        village = state.grids.village_in(ref.sheet) or state.grids.village_in(ref.path.stem)
+        if "grid" in header.kind.missing(set(header.columns)) and village is None:
+            self.report.add(Issue(
+                "columns_missing", "rejected",
+                f"a {header.kind.label} sheet needs a 所属网格 or 所属村 column, or a sheet or file name that names "
+                "the village (e.g. 东村人口信息); add one and import again.", _label(ref), ref.sheet,
+                header.row_index + 1))
+            return
+        handler: KindHandler = handler_for(header.kind.name, state, state.source_index(_label(ref), ref.sheet),
+                                           village)
         try:
-            with SheetReader(ref) as reader:
+            with SheetReader(ref, self.limits) as reader:
                 for record in handler.records(self._data_rows(reader, header, summary), origin.emit):
                     if isinstance(record, Skip):
                         summary.count(record.status)
@@ -168,7 +256,14 @@ class Importer:
                 handler.finish(origin.emit)
                 self._report_progress(ref, reader)
         except ReadError as error:
-            file_summary.error = str(error)
+            before = f" The data rows before it ({summary.rows:,}) were imported." if summary.rows else ""
+            _add_error(file_summary, str(error) + before)
+        except (DriverError, Neo4jError):
+            raise  # the database, not the file: the whole import stops
+        except Exception as error:  # whatever a hostile file does to the reader, the other files go on
+            _add_error(file_summary, f"{ref.path}" + (f" [{ref.sheet}]" if ref.sheet else "")
+                       + f": reading stopped ({type(error).__name__}: {error}); the rows before were imported.")
+        self._report_unknown(ref, header, summary, unknown)
 
     def _report_progress(self, ref: SheetRef, reader: SheetReader) -> None:
         if self.progress is not None:
@@ -224,18 +319,37 @@ class Importer:
         for index, problem in result.problems:
             entry.origins[index].emit(problem)
 
-    def _emitter(self, ref: SheetRef, header: HeaderMatch, summary: SheetSummary) -> Callable[[Problem], None]:
+    def _emitter(self, ref: SheetRef, header: HeaderMatch, summary: SheetSummary,
+                 unknown: dict[tuple[str, str], list[Problem]]) -> Callable[[Problem], None]:
         columns = {field: header.headers[index] for field, index in header.columns.items()}
 
         def emit(problem: Problem) -> None:
+            if problem.code.endswith("_unknown") and problem.severity == "warning" and problem.value is not None:
+                unknown.setdefault((problem.code, problem.value), []).append(problem)  # once per value
+                return
             column = columns.get(problem.field) if problem.field else None
             self.report.add(Issue(problem.code, problem.severity, problem.message, _label(ref), ref.sheet,
                                   problem.row, column, problem.value), summary)
 
         return emit
 
+    def _report_unknown(self, ref: SheetRef, header: HeaderMatch, summary: SheetSummary,
+                        unknown: dict[tuple[str, str], list[Problem]]) -> None:
+        """A value outside the vocabulary, once per distinct value of the sheet, with its rows."""
+        columns = {field: header.headers[index] for field, index in header.columns.items()}
+        for (code, value), problems in unknown.items():
+            first = problems[0]
+            rows = tuple(p.row for p in problems if p.row is not None)
+            where = f" ({len(rows)} rows: {', '.join(map(str, rows[:10]))}{' …' if len(rows) > 10 else ''})"
+            hint = " Map it to a term in a mapping file (--mapping) if it means one."
+            self.report.add(Issue(code, "warning", first.message + where + hint, _label(ref), ref.sheet, first.row,
+                                  columns.get(first.field) if first.field else None, value, rows), summary)
+        unknown.clear()
+
     def _data_rows(self, reader: SheetReader, header: HeaderMatch, summary: SheetSummary) -> Iterator[Row]:
         columns = header.columns
+        extra = header.extra
+        mapped_values = [name for name in self.mapping.values if name in columns]
         # A repeated header has its first header's first character in that column: a cheap test before the
         # full comparison (normalising every cell of every row costs more than validating the row).
         probe = min(columns.values())
@@ -254,7 +368,36 @@ class Importer:
                     and tuple(normalise_header(c) for c in cells[:width]) == header.headers):
                 continue  # the header repeated (sheets pasted together)
             summary.rows += 1
-            yield Row(number, {f: cells[i] for f, i in columns.items() if i < len(cells)})
+            values = {f: cells[i] for f, i in columns.items() if i < len(cells)}
+            if any(isinstance(v, ExcelError) for v in values.values()):
+                self._excel_errors(reader.ref, number, values, header, summary)
+            for name in mapped_values:  # the mapping file's words for vocabulary terms
+                if name in values:
+                    values[name] = self.mapping.value(name, values[name])
+            for name, more in extra.items():  # a field over several columns (联系户1, 联系户2 …): joined
+                parts = [clean_text(values.get(name)), *(clean_text(cells[i]) for i in more if i < len(cells))]
+                values[name] = "、".join(p for p in parts if p)
+            yield Row(number, values)
+
+    def _excel_errors(self, ref: SheetRef, number: int, values: dict[str, object], header: HeaderMatch,
+                      summary: SheetSummary) -> None:
+        """Report each Excel error value (``#REF!`` …) of a row, and read the cell as empty."""
+        for field_name, value in values.items():
+            if not isinstance(value, ExcelError):
+                continue
+            index = header.columns[field_name]
+            cell = f"{column_name(index)}{number}" if ref.sheet is not None else f"column {index + 1}"
+            meaning = EXCEL_ERROR_HELP.get(str(value), "a formula failed")
+            self.report.add(Issue(
+                "excel_error", "warning",
+                f"cell {cell} holds the Excel error {value} ({meaning}), so it was read as empty. Fix the formula "
+                "or type the value in Excel or WPS, then import again.",
+                _label(ref), ref.sheet, number, header.headers[index], str(value)), summary)
+            values[field_name] = ""
+
+
+def _add_error(summary: FileSummary, message: str) -> None:
+    summary.error = message if summary.error is None else f"{summary.error}\n{message}"
 
 
 @dataclass(frozen=True)

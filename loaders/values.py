@@ -10,6 +10,11 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
+# The words offices use for each value live with the values, in schema/vocabulary.py.
+from schema.vocabulary import CASE_STATUS_ZH, GRID_MEMBER_KIND_ZH, NO_RATING_ZH, POLITICAL_STATUS_ZH, SATISFACTION_ZH
+
+__all__ = ["CASE_STATUS_ZH", "GRID_MEMBER_KIND_ZH", "POLITICAL_STATUS_ZH", "SATISFACTION_ZH"]
+
 # Case times are stored at China Standard Time; the country has one zone and no daylight saving, so a fixed
 # offset is exact and compares equal across runs.
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -214,11 +219,14 @@ def parse_sex(raw: Cell) -> str | None:
 
 
 def household_number(raw: Cell) -> str | None:
-    """户号 as a key: half-width, no spaces; a number loses leading zeros (Excel drops them anyway)."""
-    text = clean_code(raw)
-    if text is None:
-        return None
-    return str(int(text)) if text.isdigit() else text
+    """户号 as written: half-width, no spaces, zero padding kept (``0058`` stays ``0058``); never through a number."""
+    return clean_code(raw)
+
+
+def household_key(number: str) -> str:
+    """The part of a household's key that 户号 gives: without zero padding, so ``0058`` in the census and ``58`` in
+    a contact sheet (where Excel dropped the zeros) are the same household."""
+    return (number.lstrip("0") or "0") if number.isdigit() else number
 
 
 _RANGE = re.compile(r"^(\d+)\s*(?:-|~|～|至|到|—)\s*(\d+)$")
@@ -275,22 +283,6 @@ def star_rating(raw: Cell) -> int | None:
     return int(digit) if digit.isdigit() else _STAR_DIGITS[digit]
 
 
-POLITICAL_STATUS_ZH: dict[str, str] = {
-    "中共党员": "partyMember", "党员": "partyMember", "中国共产党党员": "partyMember",
-    "中共预备党员": "probationaryMember", "预备党员": "probationaryMember",
-    "共青团员": "leagueMember", "团员": "leagueMember",
-    "群众": "masses", "无": "masses",
-    "民主党派": "democraticParty", "无党派人士": "nonPartisan", "无党派": "nonPartisan",
-}
-
-
-GRID_MEMBER_KIND_ZH: dict[str, str] = {
-    "专职": "fullTime", "专职网格员": "fullTime", "全职": "fullTime",
-    "兼职": "partTime", "兼职网格员": "partTime",
-    "专业": "professional", "专业网格员": "professional",
-}
-
-
 def political_status(raw: Cell) -> tuple[str | None, str | None]:
     """政治面貌 → (stable code, unknown text). Unknown text is kept for the report, not stored as a code."""
     text = clean_code(raw)
@@ -300,46 +292,25 @@ def political_status(raw: Cell) -> tuple[str | None, str | None]:
     return (code, None) if code else (None, text)
 
 
-CASE_STATUS_ZH: dict[str, str] = {
-    "待受理": "reported", "未受理": "reported", "已登记": "reported", "登记": "reported", "待认领": "reported",
-    "未认领": "reported", "已受理": "accepted", "受理": "accepted", "已认领": "accepted",
-    "已派单": "dispatched", "已派发": "dispatched", "派单": "dispatched", "已转办": "dispatched",
-    "办理中": "inProgress", "处理中": "inProgress", "调解中": "inProgress", "正在办理": "inProgress",
-    "进行中": "inProgress", "化解中": "inProgress", "实现中": "inProgress",
-    "未化解": "inProgress", "未办结": "inProgress",  # not resolved yet: still open
-    "已解决": "resolved", "已处理": "resolved", "已回复": "resolved",
-    "已回访": "verified", "已核实": "verified",
-    "已办结": "closed", "办结": "closed", "已化解": "closed", "已完成": "closed", "已结案": "closed",
-    "结案": "closed", "已实现": "closed", "已关闭": "closed",
-    "已退回": "rejected", "退回": "rejected", "不予受理": "rejected", "已驳回": "rejected",
-    "已上报": "escalated", "上报": "escalated", "已升级": "escalated",
-}
-
-
 def case_status(raw: Cell) -> str | None:
     """办理状态 → a :class:`schema.vocabulary.CaseStatus` value; ``None`` when empty; raises when unknown."""
     text = clean_code(raw)
     if text is None:
         return None
     if text in CASE_STATUS_ZH:
-        return CASE_STATUS_ZH[text]
+        return CASE_STATUS_ZH[text].value
     raise ValueProblem("case_status_unknown",
                        f"{text!r} is not a known status (e.g. 待受理, 办理中, 已办结); the case is imported as "
                        "reported, or closed when it has a closing date.")
 
 
-SATISFACTION_ZH: dict[str, str] = {
-    "非常满意": "verySatisfied", "满意": "satisfied", "基本满意": "basicallySatisfied",
-    "不满意": "dissatisfied", "非常不满意": "dissatisfied", "未评价": "unrated", "未回访": "unrated",
-}
-
-
 def satisfaction(raw: Cell) -> str | None:
-    """满意度 → verySatisfied / satisfied / basicallySatisfied / dissatisfied / unrated; ``None`` when empty."""
+    """满意度 → a :class:`schema.vocabulary.Satisfaction` value; ``None`` when empty or written as no rating."""
     text = clean_code(raw)
-    if text is None:
+    if text is None or text in NO_RATING_ZH:
         return None
     if text in SATISFACTION_ZH:
-        return SATISFACTION_ZH[text]
+        return SATISFACTION_ZH[text].value
     raise ValueProblem("satisfaction_unknown",
-                       f"{text!r} is not a satisfaction rating (满意, 基本满意, 不满意, 未评价); left empty.")
+                       f"{text!r} is not a satisfaction rating (非常满意, 满意, 基本满意, 不满意, or 未评价 for none); "
+                       "left empty.")

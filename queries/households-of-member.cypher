@@ -2,7 +2,7 @@
 // @title 党员联系的户
 // @description Which households this party member contacts (党员联系户). Give the member's key, or their ID
 // number. One row per contacted household, with its head and size.
-// @param memberKey string = null e.g. "id:3f9a…" — key of the party member (Person.key)
+// @param memberKey string = null e.g. "pid:3f9a…" — key of the party member (Person.key)
 // @param idHash string = null e.g. "9f2c…" — keyed hash of the member's ID number; pass idNumber instead, it is hashed before the query runs
 // @param scopePath string = "/" e.g. "/A1/" — only households in this grid subtree
 // @param limit int = 100 e.g. 50 — most rows returned

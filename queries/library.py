@@ -31,7 +31,7 @@ from queries.header import QuerySpec, parse
 from queries.identity import ID_HASH_PARAM, ID_NUMBER_PARAM, id_hash, masked_id
 from queries.values import to_native
 from schema.sensitive import SensitiveData
-from schema.vocabulary import CONTACT_EXEMPT_AGE, CONTACT_LIMIT, OPEN_STATUSES, VULNERABLE_TAGS
+from schema.vocabulary import CONTACT_EXEMPT_AGE, CONTACT_LIMIT, OPEN_STATUSES, SATISFIED, VULNERABLE_TAGS
 
 QUERY_DIR = Path(__file__).resolve().parent
 MAX_LIMIT = 10_000
@@ -48,7 +48,7 @@ CONSTANTS: dict[str, Any] = {
     "exemptAge": CONTACT_EXEMPT_AGE,
     "vulnerableTags": sorted(VULNERABLE_TAGS),
     "openStatuses": sorted(OPEN_STATUSES),
-    "satisfiedValues": ["satisfied", "basicallySatisfied"],
+    "satisfiedValues": sorted(SATISFIED),
     "luceneSpecials": LUCENE_SPECIALS,
     "textCandidates": 500,  # full-text hits considered before category and scope filter them
 }

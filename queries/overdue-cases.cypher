@@ -1,7 +1,7 @@
 // @query overdue-cases
 // @title 超期未办结案件
 // @description Open cases past their deadline, by grid, with who holds them (the persons and organisations
-// they are assigned to) and how many days they are overdue.
+// they are assigned to now) and how many days they are overdue.
 // @param scopePath string = "/" e.g. "/A1/" — the caller's scope: only cases in this grid subtree
 // @param gridCode string = null e.g. "A1-V1" — only in this grid's subtree, within scopePath (a grid outside it, or no such grid: no rows)
 // @param now datetime = null e.g. "2026-11-25T09:00:00+08:00" — the moment deadlines are compared with (default: now)
@@ -38,7 +38,7 @@ OPTIONAL MATCH (g:Grid {path: c.gridPath})
 RETURN c.code AS caseCode, c.kind AS kind, c.category AS category, c.title AS title, c.status AS status,
        g.code AS gridCode, g.name AS gridName, c.reportedAt AS reportedAt, c.deadline AS deadline,
        duration.inDays(c.deadline, coalesce($now, datetime())).days AS overdueDays,
-       COLLECT { MATCH (c)-[:ASSIGNED_TO]->(x) RETURN x.name ORDER BY x.name } AS holders,
-       COLLECT { MATCH (c)-[:ASSIGNED_TO]->(x:Person) RETURN x.key ORDER BY x.key } AS holderPersonKeys,
-       COLLECT { MATCH (c)-[:ASSIGNED_TO]->(x:Organization) RETURN x.code ORDER BY x.code } AS holderOrganizationCodes
+       COLLECT { MATCH (c)-[a:ASSIGNED_TO]->(x) WHERE a.until IS NULL RETURN x.name ORDER BY x.name } AS holders,
+       COLLECT { MATCH (c)-[a:ASSIGNED_TO]->(x:Person) WHERE a.until IS NULL RETURN x.key ORDER BY x.key } AS holderPersonKeys,
+       COLLECT { MATCH (c)-[a:ASSIGNED_TO]->(x:Organization) WHERE a.until IS NULL RETURN x.code ORDER BY x.code } AS holderOrganizationCodes
 ORDER BY c.gridPath, deadline, caseCode

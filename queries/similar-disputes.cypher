@@ -4,7 +4,7 @@
 // same category, similar text (full-text search with the CJK analyzer over titles and descriptions) and, for
 // a given case, closeness in the graph: the same party or household, unit, grid or village. Give a case code,
 // or a text and a category. One row per similar case and mediator, best matches first; each mediator's
-// record counts all the cases they mediated and those that ended in success.
+// record counts the cases they mediated in the scope and those that ended in success.
 // @param caseCode string = null e.g. "D001" — the dispute to compare with
 // @param text string = null e.g. "宅基地边界纠纷" — or a description of the dispute
 // @param category string = null e.g. "宅基地" — the category (taken from the case when a case code is given; with text alone, any category when empty)
@@ -24,7 +24,7 @@
 // @column personKey 调解员编号 Person — a mediator of the case (empty: none recorded)
 // @column mediatorName 调解员 — name of the mediator
 // @column outcome 本案结果 — outcome of the mediation of this case
-// @column mediated 调解总数 — cases the mediator mediated
+// @column mediated 调解总数 — cases the mediator mediated (in scopePath)
 // @column succeeded 调解成功数 — of those, ended in success
 OPTIONAL MATCH (source:Case {code: $caseCode})
 WITH source, coalesce(source.category, $category) AS category,
@@ -64,6 +64,7 @@ RETURN c.code AS caseCode, c.title AS title, c.category AS category, c.status AS
        split(c.gridPath, '/')[-2] AS gridCode, round(score, 4) AS score, round(textScore, 4) AS textScore,
        ['none', 'village', 'grid', 'unit', 'party'][near] AS closeness,
        p.key AS personKey, p.name AS mediatorName, x.outcome AS outcome,
-       COUNT { (p)-[:MEDIATED]->(:Case) } AS mediated,
-       COUNT { (p)-[:MEDIATED {outcome: 'success'}]->(:Case) } AS succeeded
+       COUNT { (p)-[:MEDIATED]->(mc:Case) WHERE mc.gridPath STARTS WITH $scopePath } AS mediated,
+       COUNT { (p)-[:MEDIATED {outcome: 'success'}]->(mc:Case) WHERE mc.gridPath STARTS WITH $scopePath }
+         AS succeeded
 ORDER BY score DESC, caseCode, personKey

@@ -15,7 +15,8 @@ Keys and conventions the loaders, queries and API share:
 - ``Household.code``: ``<village code>-<household number>`` (户号 is unique only inside a village). The
   village code is the code of the household's second-level grid (二级网格, one per administrative village),
   found by walking up from the grid the census names; ``Household.villageCode`` keeps it.
-- ``Person.key``: ``id:<idHash>`` for a person with an ID number, else ``nid:<hash of name and household
+- ``Person.key``: ``pid:<opaque>`` for a person with an ID number (``SensitiveData.person_key``, unrelated to
+  ``idHash``; migration 4 re-keyed the ``id:<idHash>`` keys of before), else ``nid:<hash of name and household
   or grid>``. ID and phone numbers are stored only as ``idHash``/``idMasked``/``idCipher`` and
   ``phoneHash``/``phoneMasked``/``phoneCipher`` (see :mod:`schema.sensitive`).
 - ``Person.tags``: list of :class:`schema.vocabulary.PersonTag` values. ``birthDate`` is a ``DATE``.
@@ -57,10 +58,17 @@ NODE_TYPES: dict[str, NodeType] = {
         NodeType(
             "Case", "code",
             frozenset({"code", "kind", "category", "title", "description", "status", "level", "reportedAt",
-                       "deadline", "closedAt", "satisfaction", "gridPath", "source"}),
+                       "deadline", "closedAt", "satisfaction", "gridPath", "source", "extensionRequested",
+                       "extensionUntil", "extensionReason", "extensionRequestedBy", "extensionRequestedIn",
+                       "extensions"}),
         ),
+        NodeType("Visit", "id", frozenset({"id", "at", "mode", "note", "gridPath", "visitorName"})),
+        NodeType("Period", "code", frozenset({"code", "start", "end"})),
+        NodeType("Notification", "id", frozenset({"id", "caseCode", "threshold", "at", "deadline", "recipientKey",
+                                                  "recipientName", "role", "gridPath", "title", "delivered",
+                                                  "deliveredAt", "readAt", "readBy"})),
         NodeType("CaseEvent", "id", frozenset({"id", "seq", "at", "action", "fromStatus", "toStatus", "actor",
-                                                "note"})),
+                                                "note", "assignee", "coHandlers"})),
         NodeType("AuditEntry", "id", frozenset({"id", "at", "actor", "role", "action", "target", "reason",
                                                  "detail"})),
         NodeType("ApiToken", "tokenHash", frozenset({"tokenHash", "name", "role", "scope", "createdAt",
@@ -88,6 +96,11 @@ RELATIONSHIPS: tuple[tuple[str, str, str], ...] = (
     ("Organization", "LOCATED_IN", "Grid"),
     ("Person", "WORKS_FOR", "Organization"),       # {title}
     ("Case", "IN_GRID", "Grid"),
+    ("Notification", "ABOUT", "Case"),
+    ("Person", "MADE", "Visit"),
+    ("Visit", "TO", "Household"),
+    ("Visit", "RAISED", "Case"),
+    ("Grid", "RATED", "Period"),                   # {stars, score, at}
     ("Case", "INVOLVES", "Person"),                # {role}
     ("Case", "INVOLVES", "Household"),
     ("Case", "INVOLVES", "Organization"),

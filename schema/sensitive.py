@@ -4,9 +4,11 @@
   hash cannot be reversed by trying all 18-digit numbers.
 - ``masked``: for display, e.g. ``3707**********1234`` and ``138****5678``.
 - ``cipher``: AES-256-GCM ciphertext for an audited reveal by those allowed.
+- ``person_key``: the key of a person with an ID number, an HMAC of the ID hash under a third key, so that the
+  key, which every caller and analyst sees, tells nothing about the hash (and a re-import finds the same key).
 
 The key comes from ``GRIDGRAPH_PII_KEY`` or is generated at first use into ``var/pii.key`` (mode 0600, outside
-the repository). Hash and cipher use separate keys derived from it.
+the repository). Hash, cipher and person keys use separate keys derived from it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from graph.secrets import read_or_create
 from graph.settings import Settings
+
+PERSON_KEY_PREFIX = "pid:"
+LEGACY_PERSON_KEY_PREFIX = "id:"  # keys before migration 4: the prefix and the ID hash itself
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ class SensitiveData:
         self._aead = AESGCM(hmac.new(master_key, b"gridgraph/cipher", hashlib.sha256).digest())
         self._nonces = _NoncePool()
         self._hash_base = hmac.new(self._hash_key, digestmod=hashlib.sha256)
+        self._person_key_base = hmac.new(hmac.new(master_key, b"gridgraph/person-key", hashlib.sha256).digest(),
+                                         digestmod=hashlib.sha256)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SensitiveData:
@@ -74,8 +81,15 @@ class SensitiveData:
         return mac.hexdigest()[:40]
 
     def person_key(self, id_hash: str) -> str:
-        """The key of the person whose ID number hashes to ``id_hash`` (every person key is made here)."""
-        return "id:" + id_hash
+        """The key of the person whose ID number hashes to ``id_hash`` (every person key is made here).
+
+        Opaque: ``pid:`` and 128 bits of an HMAC of the hash under a key of its own, unrelated to the hash itself
+        (the key cannot be turned back into the hash, nor the hash into the key, without the PII key); the same
+        hash always gives the same key, so imports stay idempotent. ``pid:`` keeps them apart from the keys of
+        persons without an ID number (``nid:``)."""
+        mac = self._person_key_base.copy()
+        mac.update(id_hash.encode())
+        return PERSON_KEY_PREFIX + mac.hexdigest()[:32]
 
     def encrypt(self, value: str) -> str:
         nonce = self._nonces.take()

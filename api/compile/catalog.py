@@ -1,8 +1,11 @@
 """The fixed Cypher fragments of every GraphQL object type (see :mod:`api.compile.specs`).
 
 Scope predicates say when a node lies in the caller's grid subtree: by ``gridPath``/``path`` with an indexed
-``STARTS WITH $scopePath``; a person is in scope when they live in, contact, serve, chair a unit of, mediate,
-claim, or are involved in or assigned something in the subtree.
+``STARTS WITH $scopePath``; a person is in scope (may be read) when they live in, contact, serve, chair a unit
+of, mediate, claim, or are involved in or assigned something in the subtree. What a mutation names and what a
+reveal decrypts is held to :data:`REFERENCE_SCOPE`: a person *belongs* to the subtree only by where they live
+and the grid and unit roles they hold — never by a link a caller made (a case involving them, an assignment, a
+claim, a contact), so linking someone never brings them into anyone's scope.
 """
 
 from __future__ import annotations
@@ -10,7 +13,13 @@ from __future__ import annotations
 from api.auth import CAN_SEE_TAGS
 from api.compile.specs import Embed, Filter, Prop, Rel, Spec
 from loaders.values import to_halfwidth
-from schema.case_flow import allowed_moves
+from schema.case_flow import (
+    ESCALATION_ORDER,
+    EXTENSION_MOVES,
+    EXTENSIONS_ALLOWED,
+    TRANSITIONS_FROM,
+    CaseAction,
+)
 from schema.vocabulary import CONTACT_EXEMPT_AGE, CONTACT_LIMIT, OPEN_STATUSES, CaseStatus
 
 IN_SCOPE = "{v}.gridPath STARTS WITH $scopePath"
@@ -22,16 +31,39 @@ PERSON_IN_SCOPE = (
     " OR EXISTS { MATCH ({v})-[:MEDIATED|CLAIMED]->(sc:Case) WHERE sc.gridPath STARTS WITH $scopePath }"
     " OR EXISTS { MATCH (sc:Case)-[:INVOLVES|ASSIGNED_TO]->({v}) WHERE sc.gridPath STARTS WITH $scopePath })"
 )
+PERSON_BELONGS = (
+    "(EXISTS { MATCH ({v})-[:MEMBER_OF]->(sh:Household) WHERE sh.gridPath STARTS WITH $scopePath }"
+    " OR EXISTS { MATCH ({v})-[:GRID_CHIEF_OF|GRID_MEMBER_OF]->(sg:Grid) WHERE sg.path STARTS WITH $scopePath }"
+    " OR EXISTS { MATCH ({v})-[:UNIT_CHIEF_OF]->(su:Unit) WHERE su.gridPath STARTS WITH $scopePath })"
+)
 PARTY_ORG_IN_SCOPE = "EXISTS { MATCH ({v})-[:ANCHORED_IN]->(sg:Grid) WHERE sg.path STARTS WITH $scopePath }"
 REGION_IN_SCOPE = "EXISTS { MATCH (sg:Grid)-[:IN_REGION]->({v}) WHERE sg.path STARTS WITH $scopePath }"
+
+# What a scoped caller's mutation may name, by label: the node must lie in (a person: belong to) the subtree.
+REFERENCE_SCOPE: dict[str, str] = {
+    "Person": PERSON_BELONGS, "PartyMember": PERSON_BELONGS, "Household": IN_SCOPE, "Case": IN_SCOPE,
+    "Organization": IN_SCOPE, "Unit": IN_SCOPE, "Grid": GRID_IN_SCOPE, "PartyOrg": PARTY_ORG_IN_SCOPE,
+}
 
 # Literal lists built from the vocabulary at import (never from a request).
 OPEN_LIST = "[" + ", ".join(f"'{s.value}'" for s in sorted(OPEN_STATUSES)) + "]"
 OVERDUE = f"({{v}}.deadline < datetime() AND {{v}}.status IN {OPEN_LIST})"
-ALLOWED_MOVES = "CASE {v}.status " + " ".join(
-    f"WHEN '{status.value}' THEN [" + ", ".join(f"'{m.value}'" for m in allowed_moves(status)) + "]"
+_BASE_MOVES = "CASE {v}.status " + " ".join(
+    f"WHEN '{status.value}' THEN [" + ", ".join(f"'{m.value}'" for m in TRANSITIONS_FROM[status]) + "]"
     for status in CaseStatus
 ) + " ELSE [] END"
+# schema.case_flow.allowed_moves in Cypher (a test compares the two on every status, level and request state).
+ALLOWED_MOVES = (
+    f"[m IN {_BASE_MOVES} WHERE NOT (m = '{CaseAction.ESCALATE.value}'"
+    f" AND {{v}}.level = '{ESCALATION_ORDER[-1].value}')"
+    " AND CASE WHEN m IN [" + ", ".join(f"'{m.value}'" for m in sorted(EXTENSION_MOVES)) + "]"
+    " THEN coalesce({v}.extensionRequested, false)"
+    f" WHEN m = '{CaseAction.REQUEST_EXTENSION.value}' THEN NOT coalesce({{v}}.extensionRequested, false)"
+    f" AND coalesce({{v}}.extensions, 0) < {EXTENSIONS_ALLOWED} ELSE true END]"
+)
+CURRENT = "{r}.until IS NULL"  # an assignment not yet closed (closed ones stay as the case's history)
+LAST_VISITED = "head(COLLECT { MATCH (lastVisit:Visit)-[:TO]->({v}) RETURN lastVisit.at ORDER BY lastVisit.at DESC })"
+CURRENT_LEAD = "{r}.until IS NULL AND coalesce({r}.role, 'lead') = 'lead'"
 CONTACT_COUNT = "COUNT { ({v})-[:CONTACTS]->(:Household) }"
 # A region's grids ({r}): those in the region or a region below it (a town's management areas, its villages'
 # village grids), keeping only the topmost, so that what lies under them (by the indexed path) is counted once.
@@ -55,6 +87,8 @@ def household_numbers(number: str) -> list[str]:
         return [text]
     bare = text.lstrip("0") or "0"
     return list(dict.fromkeys([text, bare, *(bare.zfill(width) for width in range(len(bare) + 1, 7))]))
+# For a scoped caller counts and attributes are read within the scope (the households they can see).
+CONTACT_COUNT_IN_SCOPE = "COUNT { ({v})-[:CONTACTS]->(ch:Household) WHERE ch.gridPath STARTS WITH $scopePath }"
 
 
 def grid_contains(code: str) -> str:
@@ -70,7 +104,9 @@ PERSON_FIELDS: dict[str, Prop | Rel | Embed] = {
     **_props("key", "name", "sex", "birthDate", "idMasked", "phoneMasked"),
     "age": Prop("CASE WHEN {v}.birthDate IS NULL THEN null ELSE duration.between({v}.birthDate, date()).years END"),
     "tags": Prop("coalesce({v}.tags, [])", roles=CAN_SEE_TAGS),
-    "relation": Prop("head(COLLECT { MATCH ({v})-[lm:MEMBER_OF]->(:Household) RETURN lm.relation })"),
+    "relation": Prop("head(COLLECT { MATCH ({v})-[lm:MEMBER_OF]->(:Household) RETURN lm.relation })",
+                     scoped="head(COLLECT { MATCH ({v})-[lm:MEMBER_OF]->(lh:Household) "
+                            "WHERE lh.gridPath STARTS WITH $scopePath RETURN lm.relation })"),
     "isPartyMember": Prop("{v}:PartyMember"),
     "household": Rel("Household", "({v})-[:MEMBER_OF]->({t}:Household)"),
     "partyMember": Embed("PartyMember", "CASE WHEN {v}:PartyMember THEN {v} END"),
@@ -83,13 +119,14 @@ PERSON_FIELDS: dict[str, Prop | Rel | Embed] = {
                       row="{mediator: {v}, case: {t}, outcome: {r}.outcome, on: {r}.on}", scope_as="Case"),
     "claimedWishes": Rel("Case", "({v})-[:CLAIMED]->({t}:Case)", many=True, order="{t}.code"),
     "worksFor": Rel("Organization", "({v})-[:WORKS_FOR]->({t}:Organization)", many=True, order="{t}.code"),
+    "visits": Rel("Visit", "({v})-[:MADE]->({t}:Visit)", many=True, order="{t}.at DESC, {t}.id"),
 }
 PERSON_FILTERS = {
     "name": Filter("{v}.name = {p}"),
     "idNumber": Filter("{v}.idHash = {p}", identifier="id"),
     "phone": Filter("{v}.phoneHash = {p}", identifier="phone"),
     "householdCode": Filter("EXISTS { MATCH ({v})-[:MEMBER_OF]->(fh:Household) WHERE fh.code = {p} }"),
-    "tag": Filter("{p} IN {v}.tags"),
+    "tag": Filter("{p} IN {v}.tags", roles=CAN_SEE_TAGS),
 }
 PERSON_SORT = {"key": "key", "name": "name", "birthDate": "birthDate"}
 
@@ -125,6 +162,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "allHouseholds": Rel("Household", "({t}:Household)", connection=True,
                              where="{t}.gridPath STARTS WITH {v}.path"),
         "chiefs": Rel("Person", "({t}:Person)-[:GRID_CHIEF_OF]->({v})", many=True, order="{t}.key"),
+        "ratings": Rel("GridRating", "({v})-[{r}:RATED]->({t}:Period)", many=True, order="{t}.start DESC",
+                       row="{period: {t}.code, start: {t}.start, stars: {r}.stars, score: {r}.score, at: {r}.at}"),
         "staff": Rel("GridStaff", "({t}:Person)-[{r}:GRID_MEMBER_OF]->({v})", many=True, order="{t}.key",
                      row="{person: {t}, grid: {v}, kind: {r}.kind, department: {r}.department}", scope_as="Person"),
         "cases": Rel("Case", "({t}:Case)-[:IN_GRID]->({v})", connection=True),
@@ -154,6 +193,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
                                  order="{t}.key"),
         "contacted": Prop("EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }"),
         "cases": Rel("Case", "({t}:Case)-[:INVOLVES]->({v})", connection=True),
+        "lastVisitedAt": Prop(LAST_VISITED),
+        "visits": Rel("Visit", "({t}:Visit)-[:TO]->({v})", many=True, order="{t}.at DESC, {t}.id"),
     }, sort={"code": "code", "number": "number", "address": "address"}, filters={
         "codes": Filter("{v}.code IN {p}"),
         "gridCode": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
@@ -170,7 +211,7 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         **PERSON_FIELDS,
         "person": Embed("Person", "{v}"),
         "partyOrg": Rel("PartyOrg", "({v})-[:BELONGS_TO]->({t}:PartyOrg)"),
-        "contactCount": Prop(CONTACT_COUNT),
+        "contactCount": Prop(CONTACT_COUNT, scoped=CONTACT_COUNT_IN_SCOPE),
         "overloaded": Prop(f"{CONTACT_COUNT} > {CONTACT_LIMIT}"),
         "exempt": Prop(f"{{v}}.birthDate <= date() - duration({{years: {CONTACT_EXEMPT_AGE}}})"),
         "households": Rel("Household", "({v})-[:CONTACTS]->({t}:Household)", connection=True),
@@ -186,11 +227,18 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         **_props("code", "name", "kind"),
         "grid": Rel("Grid", "({v})-[:LOCATED_IN]->({t}:Grid)"),
         "staff": Rel("Person", "({t}:Person)-[:WORKS_FOR]->({v})", many=True, order="{t}.key"),
-        "cases": Rel("Case", "({v})<-[:ASSIGNED_TO]-({t}:Case)", connection=True),
+        "cases": Rel("Case", "({v})<-[{r}:ASSIGNED_TO]-({t}:Case)", connection=True, where=CURRENT),
     }, sort={"code": "code", "name": "name"}, filters={"kind": Filter("{v}.kind = {p}")}),
     Spec("Case", "Case", scope=IN_SCOPE, fields={
         **_props("code", "kind", "category", "title", "description", "status", "level", "reportedAt",
-                 "deadline", "closedAt", "satisfaction", "source"),
+                 "deadline", "closedAt", "satisfaction", "source", "extensionUntil", "extensionReason",
+                 "extensionRequestedBy"),
+        "extensionRequested": Prop("coalesce({v}.extensionRequested, false)"),
+        "extensions": Prop("coalesce({v}.extensions, 0)"),
+        "timeLeft": Prop(f"CASE WHEN {{v}}.status IN {OPEN_LIST} AND {{v}}.deadline IS NOT NULL "
+                         "THEN toString(duration.between(datetime(), {v}.deadline)) END"),
+        "hoursLeft": Prop(f"CASE WHEN {{v}}.status IN {OPEN_LIST} AND {{v}}.deadline IS NOT NULL "
+                          "THEN duration.inSeconds(datetime(), {v}.deadline).seconds / 3600.0 END"),
         "overdue": Prop(OVERDUE),
         "allowedMoves": Prop(ALLOWED_MOVES),
         "grid": Rel("Grid", "({v})-[:IN_GRID]->({t}:Grid)"),
@@ -204,8 +252,15 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "involvedHouseholds": Rel("Household", "({v})-[:INVOLVES]->({t}:Household)", many=True, order="{t}.code"),
         "involvedOrganizations": Rel("Organization", "({v})-[:INVOLVES]->({t}:Organization)", many=True,
                                      order="{t}.code"),
-        "assignee": Rel("Person", "({v})-[:ASSIGNED_TO]->({t}:Person)"),
-        "assignedOrganization": Rel("Organization", "({v})-[:ASSIGNED_TO]->({t}:Organization)"),
+        "assignee": Rel("Person", "({v})-[{r}:ASSIGNED_TO]->({t}:Person)", where=CURRENT_LEAD),
+        "assignedOrganization": Rel("Organization", "({v})-[{r}:ASSIGNED_TO]->({t}:Organization)",
+                                    where=CURRENT_LEAD),
+        "coHandlers": Rel("Person", "({v})-[{r}:ASSIGNED_TO]->({t}:Person)", many=True, order="{t}.key",
+                          where=f"{CURRENT} AND {{r}}.role = 'co'"),
+        "assignments": Rel("Assignment", "({v})-[{r}:ASSIGNED_TO]->({t})", many=True,
+                           order="{r}.since, coalesce({r}.role, 'lead') DESC",
+                           row="{person: CASE WHEN {t}:Person THEN {t} END, organization: CASE WHEN {t}:Organization "
+                               "THEN {t} END, role: coalesce({r}.role, 'lead'), since: {r}.since, until: {r}.until}"),
         "mediations": Rel("Mediation", "({t}:Person)-[{r}:MEDIATED]->({v})", many=True, order="{t}.key",
                           row="{mediator: {t}, case: {v}, outcome: {r}.outcome, on: {r}.on}", scope_as="Person"),
         "claimedBy": Rel("Person", "({t}:Person)-[:CLAIMED]->({v})"),
@@ -219,9 +274,22 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "open": Filter(f"{{v}}.status IN {OPEN_LIST}", when_false=f"NOT {{v}}.status IN {OPEN_LIST}"),
     }),
     Spec("CaseEvent", "CaseEvent", fields={
-        **_props("id", "seq", "at", "action", "fromStatus", "toStatus", "actor", "note"),
+        **_props("id", "seq", "at", "action", "fromStatus", "toStatus", "actor", "note", "assignee"),
+        "coHandlers": Prop("coalesce({v}.coHandlers, [])"),
         "case": Rel("Case", "({t}:Case)-[:HAS_EVENT]->({v})"),
     }),
+    Spec("Visit", "Visit", scope=IN_SCOPE, fields={
+        **_props("id", "at", "mode", "note"),
+        "visitor": Rel("Person", "({t}:Person)-[:MADE]->({v})"),
+        "household": Rel("Household", "({v})-[:TO]->({t}:Household)"),
+        "raised": Rel("Case", "({v})-[:RAISED]->({t}:Case)"),
+    }, sort={"at": "at"}, filters={}),
+    Spec("Notification", "Notification", scope=IN_SCOPE, fields={
+        **_props("id", "caseCode", "threshold", "at", "deadline", "recipientKey", "recipientName", "role", "title",
+                 "readAt", "readBy"),
+        "read": Prop("{v}.readAt IS NOT NULL"),
+        "case": Rel("Case", "({v})-[:ABOUT]->({t}:Case)"),
+    }, sort={"at": "at"}, filters={}),
     Spec("AuditEntry", "AuditEntry", fields=_props("id", "at", "actor", "role", "action", "target", "reason",
                                                    "detail"),
          sort={"at": "at"}, filters={"actor": Filter("{v}.actor = {p}"), "action": Filter("{v}.action = {p}")}),
@@ -230,6 +298,7 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "person": Embed("Person", "{v}.person"), "grid": Embed("Grid", "{v}.grid"),
         **_props("kind", "department"),
     }),
+    Spec("GridRating", None, fields=_props("period", "start", "stars", "score", "at")),
     Spec("Mediation", None, fields={
         "mediator": Embed("Person", "{v}.mediator"), "case": Embed("Case", "{v}.case"), **_props("outcome", "on"),
     }),
@@ -238,6 +307,21 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
     }),
     Spec("MediatorRecord", None, fields={
         "mediator": Embed("Person", "{v}.mediator"), **_props("cases", "successes", "similarCases"),
+    }),
+    Spec("Assignment", None, fields={
+        "person": Embed("Person", "{v}.person"), "organization": Embed("Organization", "{v}.organization"),
+        **_props("role", "since", "until"),
+    }),
+    Spec("DepartureImpact", None, fields={
+        "person": Embed("Person", "{v}.person"),
+        "households": Embed("Household", "{v}.households", many=True),
+        "units": Embed("Unit", "{v}.units", many=True),
+        "grids": Embed("Grid", "{v}.grids", many=True),
+        "openCases": Embed("Case", "{v}.openCases", many=True),
+        "claimedWishes": Embed("Case", "{v}.claimedWishes", many=True),
+    }),
+    Spec("SuccessorCandidate", None, fields={
+        "member": Embed("PartyMember", "{v}.member"), **_props("score", "load", "visits", "reasons"),
     }),
     Spec("SimilarDisputes", None, fields={
         "disputes": Embed("SimilarDispute", "{v}.disputes", many=True),

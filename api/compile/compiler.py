@@ -17,6 +17,8 @@ from enum import Enum
 from typing import Any
 
 from api.auth import Caller
+from api.compile.catalog import REFERENCE_SCOPE
+from api.compile.cost import COUNTED_ROWS, LIST_ITEMS, Cost
 from api.compile.selection import Selection
 from api.compile.shape import (
     ConnectionShape,
@@ -27,7 +29,7 @@ from api.compile.shape import (
     decode_cursor,
 )
 from api.compile.specs import Embed, Prop, Rel, Spec
-from api.errors import BadInput
+from api.errors import BadInput, Forbidden
 from queries.errors import ParameterError
 from queries.identity import id_hash, phone_hash
 from queries.library import EVERY_ROW, library, scope_prefix
@@ -58,6 +60,7 @@ class Compiler:
         self.lookups: list[str] = []  # identifiers looked up by their hash ('idNumber', 'phone'): audited
         self.sources: dict[str, str] = {}  # a connection's variable → the MATCH … WHERE that binds its nodes
         self._counter = 0
+        self.cost = Cost()
         if caller.scope_path is not None:
             self.params["scopePath"] = scope_prefix(caller.scope_path)
 
@@ -78,6 +81,7 @@ class Compiler:
         ``memberKey`` …), which never clash with the compiler's variables (a prefix and a number).
         """
         text, used = library().subquery(name)
+        self.cost.named()
         given = {key: plain(value) for key, value in (values or {}).items()}
         try:
             bound = library().bind(name, {**given, "scopePath": self.caller.scope_path or "/"})
@@ -106,6 +110,14 @@ class Compiler:
     def var(self, prefix: str = "n") -> str:
         self._counter += 1
         return f"{prefix}{self._counter}"
+
+    def reference(self, label: str, var: str) -> str | None:
+        """The caller's scope predicate for a node a mutation names (None: sees all). Persons are referred to by
+        where they belong (home, grid and unit roles), never by links someone made to them (see
+        :data:`api.compile.catalog.REFERENCE_SCOPE`)."""
+        if not self.caller.scoped:
+            return None
+        return REFERENCE_SCOPE[label].replace("{v}", var)
 
     def scope(self, spec_name: str, var: str) -> str | None:
         """The caller's scope predicate for a node of ``spec_name`` bound to ``var`` (None: sees all)."""
@@ -136,10 +148,12 @@ class Compiler:
         if isinstance(definition, Prop):
             if definition.roles is not None and self.caller.role not in definition.roles:
                 return "null", None
-            return definition.expr.replace("{v}", var), None
+            expr = definition.scoped if definition.scoped is not None and self.caller.scoped else definition.expr
+            return expr.replace("{v}", var), None
         if isinstance(definition, Embed):
             item = self.var("x")
-            proj, shape = self.project(definition.target, item, selection.children)
+            with self.cost.per(LIST_ITEMS if definition.many else 1):
+                proj, shape = self.project(definition.target, item, selection.children)
             source = definition.expr.replace("{v}", var)
             if definition.many:
                 return f"[{item} IN coalesce({source}, []) | {proj}]", ListShape(shape)
@@ -167,14 +181,16 @@ class Compiler:
         where = f" WHERE {' AND '.join(predicates)}" if predicates else ""
         order = rel.order.replace("{t}", target).replace("{r}", edge) if rel.order else ""
         ordered = f" WITH * ORDER BY {order}" if order else ""
-        if rel.row is not None:
-            item = self.var("x")
-            row = rel.row.replace("{t}", target).replace("{r}", edge).replace("{v}", var)
-            proj, shape = self.project(rel.target, item, selection.children)
-            body = f"MATCH {pattern}{where}{ordered} WITH {row} AS {item} RETURN {proj}"
-        else:
-            proj, shape = self.project(rel.target, target, selection.children)
-            body = f"MATCH {pattern}{where}{ordered} RETURN {proj}"
+        self.cost.subquery()
+        with self.cost.per(LIST_ITEMS if rel.many else 1):
+            if rel.row is not None:
+                item = self.var("x")
+                row = rel.row.replace("{t}", target).replace("{r}", edge).replace("{v}", var)
+                proj, shape = self.project(rel.target, item, selection.children)
+                body = f"MATCH {pattern}{where}{ordered} WITH {row} AS {item} RETURN {proj}"
+            else:
+                proj, shape = self.project(rel.target, target, selection.children)
+                body = f"MATCH {pattern}{where}{ordered} RETURN {proj}"
         if rel.many:
             return f"COLLECT {{ {body} }}", ListShape(shape)
         return f"head(COLLECT {{ {body} LIMIT 1 }})", shape
@@ -201,6 +217,9 @@ class Compiler:
             if value is None:
                 continue
             rule = spec.filters[name]
+            if rule.roles is not None and self.caller.role not in rule.roles:
+                raise Forbidden(f"role {self.caller.role.value} may not filter {spec_name} by {name}: "
+                                "it cannot read that field")
             if isinstance(value, bool) and rule.when_false is not None:
                 predicates.append((rule.template if value else rule.when_false).replace("{v}", var))
                 continue
@@ -216,9 +235,14 @@ class Compiler:
         spec = self.specs[spec_name]
         terms: list[str] = []
         for item in order_by or []:
-            prop = spec.sort.get(plain(item["field"]))
+            key = plain(item["field"])
+            prop = spec.sort.get(key)
             if prop is None:
-                raise BadInput(f"cannot sort {spec_name} by {plain(item['field'])}")
+                raise BadInput(f"cannot sort {spec_name} by {key}")
+            roles = spec.sort_roles.get(key)
+            if roles is not None and self.caller.role not in roles:
+                raise Forbidden(f"role {self.caller.role.value} may not sort {spec_name} by {key}: "
+                                "it cannot read that field")
             terms.append(f"{var}.{prop} {'DESC' if plain(item.get('direction')) == 'desc' else 'ASC'}")
         terms.append(f"{var}.{spec.key}")
         return ", ".join(terms)
@@ -245,7 +269,14 @@ class Compiler:
                 node_selections += part.children
             for edge_part in part.child("node") if part.name == "edges" else []:
                 node_selections += edge_part.children
-        proj, combined = self.project(spec_name, var, node_selections)
+        wants_total = any(p.name == "totalCount" for p in selection.children)
+        wants_rows = any(p.name in {"nodes", "edges", "pageInfo"} for p in selection.children)
+        if wants_total:
+            self.cost.subquery(COUNTED_ROWS)
+        if wants_rows:
+            self.cost.subquery()
+        with self.cost.per(first + 1):
+            proj, combined = self.project(spec_name, var, node_selections)
         shape = ConnectionShape(offset=offset, first=first)
         taken = 0
 
@@ -269,8 +300,6 @@ class Compiler:
             elif part.name == "totalCount":
                 shape.parts.append((part.key, "totalCount", None))
 
-        wants_total = any(p.name == "totalCount" for p in selection.children)
-        wants_rows = any(p.name in {"nodes", "edges", "pageInfo"} for p in selection.children)
         if one_pass and wants_total and wants_rows:
             matched = self.var("m")
             start, end = self.param(offset), self.param(offset + first + 1)

@@ -14,6 +14,7 @@ from typing import Any
 from api.errors import BadInput
 
 CURSOR_PREFIX = "offset:"
+MAX_OFFSET = 2**31 - 1  # a GraphQL Int: no page this API returns starts further on
 
 
 def encode_cursor(offset: int) -> str:
@@ -26,7 +27,7 @@ def decode_cursor(cursor: str) -> int:
         text = base64.b64decode(cursor.encode(), validate=True).decode()
         if text.startswith(CURSOR_PREFIX):
             value = int(text[len(CURSOR_PREFIX):])
-            if value >= 0:
+            if 0 <= value < MAX_OFFSET:
                 return value
     except ValueError:
         pass

@@ -18,10 +18,12 @@ from schema.model import NODE_TYPES
 
 @dataclass(frozen=True)
 class Prop:
-    """A scalar: a Cypher expression over ``{v}``. With ``roles``, other roles get null."""
+    """A scalar: a Cypher expression over ``{v}``. With ``roles``, other roles get null. With ``scoped``, a
+    caller with a grid scope gets that expression instead (a count or attribute read within ``$scopePath``)."""
 
     expr: str
     roles: frozenset[Role] | None = None
+    scoped: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Filter:
     convert: Callable[[Any], Any] | None = None
     when_false: str | None = None  # for booleans: the predicate when the input is false
     identifier: str | None = None  # 'id' or 'phone': the input is a number a person holds, matched by its hash
+    roles: frozenset[Role] | None = None  # who may filter on it (those who may read the field)
 
 
 Field = Prop | Rel | Embed
@@ -75,6 +78,7 @@ class Spec:
     scope: str | None = None
     sort: dict[str, str] = field(default_factory=dict)
     filters: dict[str, Filter] = field(default_factory=dict)
+    sort_roles: dict[str, frozenset[Role]] = field(default_factory=dict)  # sort keys only these roles may use
 
     @property
     def key(self) -> str:

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from api.compile.catalog import SPECS, household_numbers
 from api.compile.compiler import Compiler
+from api.compile.cost import ANSWER_ROWS
 from api.compile.selection import Selection, current_field
 from api.compile.shape import ListShape, Shape
 from api.context import ApiContext
@@ -39,6 +40,7 @@ def answer(info: Info, build: Build) -> Any:
     selection = current_field(info._raw_info)
     compiler = new_compiler(ctx)
     query, shape = build(compiler, selection)
+    ctx.charge(compiler.cost, query)
     rows = ctx.read(query, compiler.params)
     if isinstance(shape, AmbiguousVillage):
         shape.check(rows[0] if rows else None)
@@ -241,7 +243,8 @@ def rows_of(spec_name: str, body: Callable[[Compiler], tuple[str, str]]) -> Buil
 
     def build(compiler: Compiler, selection: Selection) -> tuple[str, Shape]:
         clauses, row = body(compiler)
-        proj, shape = compiler.project(spec_name, row, selection.children)
+        with compiler.cost.per(ANSWER_ROWS):
+            proj, shape = compiler.project(spec_name, row, selection.children)
         return f"{clauses} RETURN collect({proj}) AS result", ListShape(shape)
 
     return build

@@ -8,6 +8,7 @@ from typing import Any
 from strawberry.types import Info
 
 from api.auth import CAN_ASSIGN_CONTACTS, CAN_REVEAL_ID, CAN_REVEAL_PHONE
+from api.compile.catalog import CONTACT_COUNT, CONTACT_COUNT_IN_SCOPE
 from api.compile.selection import current_field
 from api.context import CountingTransaction
 from api.errors import BadInput, ContactRefused, NotFound
@@ -31,14 +32,18 @@ def _change_contact(info: Info, member_key: str, household_code: str, assign: bo
     compiler = new_compiler(ctx)
     selection = current_field(info._raw_info)
     proj, shape = compiler.project("ContactAssignment", "answer", selection.children)
+    ctx.charge(compiler.cost, proj)
+
+    member_scope, household_scope = compiler.reference("PartyMember", "m"), compiler.reference("Household", "h")
+    # Both ends are resolved within the caller's scope in every statement, the writing ones included.
+    both = (f"MATCH (m:PartyMember {{key: $member}}){where([member_scope])} "
+            f"MATCH (h:Household {{code: $household}}){where([household_scope])} ")
+    count = CONTACT_COUNT_IN_SCOPE if ctx.caller.scoped else CONTACT_COUNT
 
     def work(tx: CountingTransaction) -> Any:
-        found = tx.run(
-            f"MATCH (m:PartyMember {{key: $member}}){where([compiler.scope('PartyMember', 'm')])} "
-            f"MATCH (h:Household {{code: $household}}){where([compiler.scope('Household', 'h')])} "
-            "RETURN m.birthDate AS born, COUNT { (m)-[:CONTACTS]->(:Household) } AS load, "
-            "EXISTS { (m)-[:CONTACTS]->(h) } AS linked",
-            {"member": member_key, "household": household_code, **compiler.params})
+        names = {"member": member_key, "household": household_code, **compiler.params}
+        found = tx.run(both + "RETURN m.birthDate AS born, COUNT { (m)-[:CONTACTS]->(:Household) } AS load, "
+                       "EXISTS { (m)-[:CONTACTS]->(h) } AS linked", names)
         if not found:
             raise NotFound(f"no party member {member_key!r} and household {household_code!r} in your scope")
         age, load, linked = _age(found[0]["born"], date.today()), found[0]["load"], found[0]["linked"]
@@ -52,17 +57,14 @@ def _change_contact(info: Info, member_key: str, household_code: str, assign: bo
                 warnings.append(f"assigned although the member is {age} (exempt from {CONTACT_EXEMPT_AGE})")
             if load + 1 > CONTACT_LIMIT:
                 warnings.append(f"the member now contacts {load + 1} households, more than {CONTACT_LIMIT}")
-            tx.run("MATCH (m:PartyMember {key: $member}), (h:Household {code: $household}) "
-                   "MERGE (m)-[c:CONTACTS]->(h) ON CREATE SET c.since = date()",
-                   {"member": member_key, "household": household_code})
+            tx.run(both + "MERGE (m)-[c:CONTACTS]->(h) ON CREATE SET c.since = date()", names)
         elif not assign:
-            tx.run("MATCH (:PartyMember {key: $member})-[c:CONTACTS]->(:Household {code: $household}) DELETE c",
-                   {"member": member_key, "household": household_code})
+            tx.run(both + "MATCH (m)-[c:CONTACTS]->(h) DELETE c", names)
         rows = tx.run(
             f"MATCH (m:PartyMember {{key: {compiler.param(member_key)}}}) "
             f"MATCH (h:Household {{code: {compiler.param(household_code)}}}) "
             f"WITH {{member: m, household: h, warnings: {compiler.param(warnings)}, "
-            "contactCount: COUNT { (m)-[:CONTACTS]->(:Household) }} AS answer "
+            f"contactCount: {count.replace('{v}', 'm')}}} AS answer "
             f"RETURN {proj} AS result", compiler.params)
         return shape.build(rows[0]["result"])
 
@@ -88,7 +90,8 @@ def reveal_person(info: Info, key: str, field: SensitiveField, reason: str) -> R
         raise BadInput("say why you need the number (reason)")
     compiler = new_compiler(ctx)
     prop = "idCipher" if field == SensitiveField.ID_NUMBER else "phoneCipher"
-    rows = ctx.read(f"MATCH (p:Person {{key: {compiler.param(key)}}}){where([compiler.scope('Person', 'p')])} "
+    # Allowed by where the person belongs (home, grid and unit roles), never by a link a caller made.
+    rows = ctx.read(f"MATCH (p:Person {{key: {compiler.param(key)}}}){where([compiler.reference('Person', 'p')])} "
                     f"RETURN p.{prop} AS cipher", compiler.params)
     if not rows:
         raise NotFound(f"no person {key!r} in your scope")

@@ -16,7 +16,7 @@ from typing import Any
 from strawberry.types import Info
 
 from api.auth import CAN_SEE_TAGS
-from api.compile.catalog import CONTACT_COUNT, household_numbers
+from api.compile.catalog import CONTACT_COUNT, LAST_VISITED, household_numbers
 from api.compile.compiler import Compiler
 from api.compile.selection import Selection
 from api.compile.shape import ListShape, Shape
@@ -41,6 +41,8 @@ NAMED: dict[str, tuple[str, ...]] = {
     "overdueByGrid": ("grid-coverage", "overdue-cases"),
     "conflictHotspots": ("conflict-hotspots",),
     "openWishes": ("open-wishes",),
+    "dueSoon": ("due-soon",),
+    "unvisitedHouseholds": ("unvisited-households",),
 }
 
 
@@ -306,3 +308,28 @@ def open_wishes(info: Info, grid_code: str | None = None, first: int | None = No
                 order_by: list[CaseOrder] | None = None) -> Connection[Case]:
     """Open micro-wishes of vulnerable persons (open-wishes)."""
     return answer(info, named_listing("Case", "open-wishes", "caseCode", {"gridCode": grid_code}))
+
+
+# 9. Which open cases are due soon (the warning before a time limit passes)?
+def due_soon(info: Info, grid_code: str | None = None, within_hours: int = 24, first: int | None = None,
+             after: str | None = None) -> Connection[Case]:
+    """Open cases due within ``withinHours`` hours, soonest first (due-soon)."""
+    if not 0 < within_hours <= 24 * 366:
+        raise BadInput("withinHours must be between 1 and 8784 (a year)")
+    return answer(info, named_listing("Case", "due-soon", "caseCode",
+                                      {"gridCode": grid_code, "withinHours": within_hours},
+                                      order=lambda v: f"{v}.deadline, {v}.code"))
+
+
+# 10. Which households has nobody visited lately?
+def unvisited_households(info: Info, grid_code: str | None = None, days: int = 90, vulnerable_only: bool = False,
+                         first: int | None = None, after: str | None = None) -> Connection[Household]:
+    """Households without a visit in the last ``days`` days, never visited first (unvisited-households)."""
+    if not 1 <= days <= 3660:
+        raise BadInput("days must be between 1 and 3660")
+    if vulnerable_only:
+        context(info).caller.require(CAN_SEE_TAGS, "ask about vulnerable persons")
+    return answer(info, named_listing(
+        "Household", "unvisited-households", "householdCode",
+        {"gridCode": grid_code, "days": days, "vulnerableOnly": vulnerable_only},
+        order=lambda v: f"{LAST_VISITED.replace('{v}', v)} IS NOT NULL, {LAST_VISITED.replace('{v}', v)}, {v}.code"))

@@ -31,7 +31,8 @@ from graph.database import Database
 from graph.migrations import migrate
 from graph.secrets import read_or_create
 from graph.server import LocalNeo4j
-from graph.settings import parse_size
+from graph.settings import Settings, parse_size
+from schema.sensitive import SensitiveData
 
 BENCH_DIR = Path(__file__).resolve().parent.parent
 OUT_DIR = BENCH_DIR / "out" / "api-bench"
@@ -94,7 +95,8 @@ def start_database(heap: str, pagecache: str) -> BenchDatabase:
     bench = BenchDatabase(server=server, port=started.port, started_here=not started.reused)
     with bench.connect() as db:
         db.verify()
-        migrate(db)
+        # The loaders' PII key (var/pii.key of the bench), for migrations that re-key stored data.
+        migrate(db, keys=lambda: SensitiveData.from_settings(Settings.from_env(bench.env())))
     return bench
 
 

@@ -8,11 +8,13 @@ from loaders.kinds.census import CensusHandler
 from loaders.kinds.contacts import ContactsHandler
 from loaders.kinds.grids import GridsHandler
 from loaders.kinds.party_orgs import PartyOrgsHandler
+from loaders.kinds.staff_roster import StaffRosterHandler
 from loaders.kinds.units import UnitsHandler
 from loaders.state import RunState
 
 HANDLERS: dict[str, type[KindHandler]] = {
     "census": CensusHandler,
+    "staff": StaffRosterHandler,
     "grids": GridsHandler,
     "units": UnitsHandler,
     "party_orgs": PartyOrgsHandler,
@@ -23,6 +25,6 @@ HANDLERS: dict[str, type[KindHandler]] = {
 }
 
 
-def handler_for(kind: str, state: RunState, source: int) -> KindHandler:
-    """The handler that imports sheets of ``kind``."""
-    return HANDLERS[kind](state, source)
+def handler_for(kind: str, state: RunState, source: int, sheet_village: str | None = None) -> KindHandler:
+    """The handler that imports sheets of ``kind`` (``sheet_village``: the village the sheet's name names)."""
+    return HANDLERS[kind](state, source, sheet_village)

@@ -20,7 +20,8 @@ from neo4j import ManagedTransaction
 
 from loaders.headers import SheetKind
 from loaders.report import RowStatus, Severity
-from loaders.state import RunState
+from loaders.state import GridInfo, RunState
+from loaders.values import ValueProblem, clean_text
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,15 @@ class BatchResult:
 
 Emit = Callable[[Problem], None]
 
+
+class Rejected(ValueProblem):
+    """A row that cannot be imported, with the field (and value) to point the clerk at."""
+
+    def __init__(self, code: str, message: str, field: str, value: str | None = None) -> None:
+        super().__init__(code, message)
+        self.field = field
+        self.value = value
+
 # What a record touches when its kind does not say: the same for every record, so batches go one at a time.
 IN_ORDER = frozenset({"*"})
 
@@ -74,9 +84,38 @@ class KindHandler(ABC):
 
     kind: SheetKind
 
-    def __init__(self, state: RunState, source: int) -> None:
+    def __init__(self, state: RunState, source: int, sheet_village: str | None = None) -> None:
         self.state = state
         self.source = source
+        self.sheet_village = sheet_village  # the village grid the sheet's or file's name names, if any
+
+    def village_of(self, row: Row) -> str | None:
+        """The village grid of a row: its 所属村 column, else the sheet's or the file's name.
+
+        Raises :class:`Rejected` (``village_unknown``) for a village column naming no known village."""
+        cell = row.get("village")
+        if clean_text(cell) is None:
+            return self.sheet_village
+        named = self.state.grids.village_named(cell)
+        if named is None:
+            known = sorted({self.state.grids.village_label(c) for c in self.state.grids.villages()})
+            shown = "、".join(known[:12]) + (" …" if len(known) > 12 else "")
+            raise Rejected("village_unknown", f"village {clean_text(cell)!r} is not a village of the grid roster "
+                           f"(known: {shown or 'none'}); correct it or import the roster first.", "village",
+                           clean_text(cell))
+        return named
+
+    def grid_of(self, row: Row, cell: object | None = None, village: str | None = None) -> GridInfo:
+        """The grid a row names in 所属网格 (``cell`` when given), read within the row's village.
+
+        Raises :class:`Rejected` naming the candidates when the grid is unknown or ambiguous."""
+        if village is None:
+            village = self.village_of(row)
+        raw = row.get("grid") if cell is None else cell
+        try:
+            return self.state.grids.resolve(raw, village)
+        except ValueProblem as problem:
+            raise Rejected(problem.code, str(problem), "grid", clean_text(raw)) from None
 
     @abstractmethod
     def records(self, rows: Iterator[Row], emit: Emit) -> Iterator[Any]:

@@ -7,26 +7,25 @@ deadline, closedAt, satisfaction, gridPath})-[:IN_GRID]->(:Grid)`` with the peop
 ``(:Person)-[:CLAIMED {at}]->`` (wishes), and a first ``(:CaseEvent {id: code + '#1', action: 'imported'})``.
 A later import that changes the status adds the next event; events are never rewritten.
 
-Case times are DATETIME at +08:00. 办理时限 may be a date or a limit (``3个工作日`` skips weekends but not
-public holidays, ``15天``, ``当日``). Without one: hotline 3 calendar days (a simplification of the 3 working
-days), dispute 15 days, wish 30 days after the report.
+Case times are DATETIME at +08:00. 办理时限 may be a date or a limit (``3个工作日`` counts the working
+calendar's days, ``15天``, ``当日``); without one the kind's default applies (hotline tickets by their 紧急程度).
+Both are :mod:`schema.deadlines`' rule, the same the API uses.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from neo4j import ManagedTransaction
 
 from loaders.headers import DISPUTES, HOTLINE, WISHES, SheetKind
 from loaders.idnumber import IdNumberError, parse_id_number
-from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Row, Skip, changed, native
-from loaders.kinds.staff import staff_key
+from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Rejected, Row, Skip, changed, native
+from loaders.kinds.staff import MERGE_STAFF, staff_key, staff_person
 from loaders.report import RowStatus
 from loaders.state import GridInfo
 from loaders.values import (
@@ -40,8 +39,9 @@ from loaders.values import (
     split_list,
     split_names,
 )
+from schema.deadlines import URGENCY_ZH, DeadlineError, Urgency, deadline_after, default_limit, limit_from_text
 from schema.sensitive import mask_id_number
-from schema.vocabulary import MEDIATION_OUTCOME_ZH
+from schema.vocabulary import CASE_CODE_PREFIX, MEDIATION_OUTCOME_ZH, CaseKind
 
 TITLE_LENGTH = 40
 
@@ -98,11 +98,10 @@ CALL (c, row) {
   DELETE old
 }
 CALL (c, row) {
-  UNWIND row.mediators AS m
-  MERGE (p:Person {key: m.key})
-    ON CREATE SET p.name = m.name
+  UNWIND row.mediators AS s
+""" + MERGE_STAFF + """
   MERGE (p)-[r:MEDIATED]->(c)
-  SET r.outcome = m.outcome, r.on = m.on
+  SET r.outcome = s.outcome, r.on = s.on
 }
 CALL (c, row) {
   MATCH (c)-[old:ASSIGNED_TO]->(o) WHERE o.code <> coalesce(row.organization.code, '')
@@ -119,11 +118,10 @@ CALL (c, row) {
   DELETE old
 }
 CALL (c, row) {
-  UNWIND row.claimers AS m
-  MERGE (p:Person {key: m.key})
-    ON CREATE SET p.name = m.name
+  UNWIND row.claimers AS s
+""" + MERGE_STAFF + """
   MERGE (p)-[r:CLAIMED]->(c)
-  SET r.at = m.at
+  SET r.at = s.at
 }
 CALL (c, row) {
   MERGE (e:CaseEvent {id: row.code + '#1'})
@@ -140,36 +138,10 @@ CALL (c, row) {
 """
 
 
-_LIMIT = re.compile(r"^(\d+)\s*个?\s*(工作日|天|日|自然日)$")
-
-
-def time_limit(raw: object, reported: datetime | None) -> datetime | None:
-    """A 办理时限 written as a limit: ``3个工作日`` (weekends skipped), ``15天``, ``当日`` (end of that day)."""
-    text = clean_text(raw)
-    if text is None or reported is None:
-        return None
-    if text in ("当日", "当天", "即时"):
-        return reported.replace(hour=23, minute=59, second=59, microsecond=0)
-    match = _LIMIT.match(text)
-    if match is None:
-        return None
-    days = int(match.group(1))
-    if match.group(2) != "工作日":
-        return reported + timedelta(days=days)
-    deadline = reported
-    while days > 0:
-        deadline += timedelta(days=1)
-        if deadline.weekday() < 5:
-            days -= 1
-    return deadline
-
-
 class CaseHandler(KindHandler):
     """Shared by the three ledgers; subclasses say which columns name the people."""
 
-    case_kind = ""
-    prefix = ""
-    default_days = 15
+    case_kind: CaseKind
 
     def records(self, rows: Iterator[Row], emit: Emit) -> Iterator[CaseRecord | Skip]:
         for row in rows:
@@ -180,20 +152,13 @@ class CaseHandler(KindHandler):
                 yield Skip(row.number, "rejected")
 
     def _record(self, row: Row, emit: Emit) -> CaseRecord:
-        try:
-            grid = self.state.grids.resolve(row.get("grid"))
-        except ValueProblem as problem:
-            raise _Rejected(problem.code, str(problem), "grid", clean_text(row.get("grid"))) from None
+        grid = self.grid_of(row)
         reported = self._time(row, "reported", emit)
         if reported is None:
             emit(Problem("case_date_missing", "warning", "the date the case was registered is empty or unreadable; "
                          "its deadline cannot be computed.", row.number, "reported"))
         closed = self._time(row, "closed", emit)
-        deadline = time_limit(row.get("deadline"), reported)
-        if deadline is None:
-            deadline = self._time(row, "deadline", emit)
-        if deadline is None and reported is not None:
-            deadline = reported + timedelta(days=self.default_days)
+        deadline = self._deadline(row, reported, emit)
         try:
             status = case_status(row.get("status"))
         except ValueProblem as problem:
@@ -212,12 +177,37 @@ class CaseHandler(KindHandler):
             except ValueProblem as problem:
                 emit(Problem(problem.code, "warning", str(problem), row.number, "satisfaction",
                              clean_text(row.get("satisfaction"))))
-        props = {"kind": self.case_kind, "category": clean_text(row.get("category")), "title": title,
+        props = {"kind": self.case_kind.value, "category": clean_text(row.get("category")), "title": title,
                  "description": description, "status": status, "level": "grid", "reportedAt": reported,
                  "deadline": deadline, "closedAt": closed, "satisfaction": rating, "gridPath": grid.path}
         return CaseRecord(row.number, code, props, grid.code, involves, self._mediators(row, grid, closed or reported,
                                                                                         emit),
                           self._organization(row), self._claimers(row, grid, emit))
+
+    def _deadline(self, row: Row, reported: datetime | None, emit: Emit) -> datetime | None:
+        """办理时限 as a limit or a date; else the kind's default limit counted from the report."""
+        text = clean_text(row.get("deadline"))
+        limit = limit_from_text(text) if text is not None else None
+        if limit is None and text is not None:
+            return self._time(row, "deadline", emit)
+        if reported is None:
+            return None
+        if limit is None:
+            limit = default_limit(self.case_kind, self._urgency(row, emit))
+        if limit.working and not self.state.calendar.covers(reported.year):
+            emit(Problem("holidays_unknown", "warning", f"there is no holiday schedule for {reported.year}, so the "
+                         "working days of this deadline are counted Monday to Friday. Add "
+                         f"{reported.year}.toml to the folder named by GRIDGRAPH_HOLIDAYS_DIR (see README, Cases) "
+                         "and import again.", row.number, "reported"))
+        try:
+            return deadline_after(limit, reported, self.state.calendar)
+        except DeadlineError as problem:
+            emit(Problem("case_deadline_out_of_range", "warning", f"{problem}; the deadline is left empty.",
+                         row.number, "reported"))
+            return None
+
+    def _urgency(self, row: Row, emit: Emit) -> Urgency:
+        return Urgency.NORMAL
 
     def _time(self, row: Row, field: str, emit: Emit) -> datetime | None:
         if clean_text(row.get(field)) is None:
@@ -235,8 +225,10 @@ class CaseHandler(KindHandler):
         for index, name in enumerate(names):
             raw = ids[index] if index < len(ids) else None
             if raw is None:
-                people.append({"key": staff_key(self.state.sensitive, name, grid.code), "role": role,
-                               "props": {"name": name}})
+                village = self.state.grids.village_code(grid)
+                key = self.state.name_only(staff_key(self.state.sensitive, name, village), name, village, None, role,
+                                           self.source, row.number)
+                people.append({"key": key, "role": role, "props": {"name": name}, "village": village})
                 continue
             try:
                 parsed = parse_id_number(raw)
@@ -253,6 +245,16 @@ class CaseHandler(KindHandler):
     def _involves(self, row: Row, grid: GridInfo, emit: Emit) -> list[dict[str, Any]]:
         return []
 
+    def _staff(self, row: Row, grid: GridInfo, role: str, emit: Emit) -> list[dict[str, Any]]:
+        """The persons a role column names (调解员, 认领人), linked by the role's ID-number column when there is one."""
+        names = split_names(row.get(role))
+        ids = split_list(row.get(f"{role}_id"))
+        phones = split_list(row.get(f"{role}_phone"))
+        village = self.state.grids.village_code(grid)
+        return [staff_person(self.state, self.source, role, name, village, phones[i] if i < len(phones) else None,
+                             row.number, f"{role}_phone", emit, ids[i] if i < len(ids) else None, f"{role}_id")
+                for i, name in enumerate(names)]
+
     def _mediators(self, row: Row, grid: GridInfo, on: datetime | None, emit: Emit) -> list[dict[str, Any]]:
         return []
 
@@ -264,11 +266,13 @@ class CaseHandler(KindHandler):
 
     def _generated_code(self, grid: GridInfo, reported: datetime | None, description: str | None,
                         involves: list[dict[str, Any]]) -> str:
-        # Stable across runs, so an import without case numbers is still idempotent.
+        # Stable across runs, so an import without case numbers is still idempotent; names, not keys, because a
+        # name-only party linked to the census later must keep the case it is in.
         seed = "|".join([self.case_kind, grid.code, reported.isoformat() if reported else "", description or "",
-                         *sorted(p["key"] for p in involves)])
+                         *sorted(p["props"]["name"] for p in involves)])
         day = reported.strftime("%Y%m%d") if reported else "00000000"
-        return f"{self.prefix}-{grid.code}-{day}-{hashlib.sha1(seed.encode()).hexdigest()[:8].upper()}"
+        digest = hashlib.sha1(seed.encode()).hexdigest()[:8].upper()
+        return f"{CASE_CODE_PREFIX[self.case_kind]}-{grid.code}-{day}-{digest}"
 
     def touches(self, record: CaseRecord) -> list[str]:
         # Persons first named by a ledger are created with that row's details: the first row must win.
@@ -310,9 +314,7 @@ class CaseHandler(KindHandler):
 
 class DisputesHandler(CaseHandler):
     kind: SheetKind = DISPUTES
-    case_kind = "dispute"
-    prefix = "D"
-    default_days = 15
+    case_kind = CaseKind.DISPUTE
 
     def _involves(self, row: Row, grid: GridInfo, emit: Emit) -> list[dict[str, Any]]:
         names, ids = split_names(row.get("parties")), split_list(row.get("party_ids"))
@@ -327,39 +329,52 @@ class DisputesHandler(CaseHandler):
         if text and outcome is None:
             emit(Problem("mediation_outcome_unknown", "warning", f"调解结果 {text!r} is not known (调解成功, 调解不成, "
                          "调解中); left empty.", row.number, "outcome", text))
-        return [{"key": staff_key(self.state.sensitive, name, grid.code), "name": name,
-                 "outcome": outcome.value if outcome else None, "on": on.date() if on else None}
-                for name in split_names(row.get("mediator"))]
+        return [{**person, "outcome": outcome.value if outcome else None, "on": on.date() if on else None}
+                for person in self._staff(row, grid, "mediator", emit)]
 
 
 class HotlineHandler(CaseHandler):
     kind: SheetKind = HOTLINE
-    case_kind = "hotline"
-    prefix = "H"
-    default_days = 3
+    case_kind = CaseKind.HOTLINE
+
+    def _urgency(self, row: Row, emit: Emit) -> Urgency:
+        text = clean_code(row.get("urgency"))
+        if text is None:
+            return Urgency.NORMAL
+        if text in URGENCY_ZH:
+            return URGENCY_ZH[text]
+        emit(Problem("urgency_unknown", "warning", f"紧急程度 {text!r} is not known ({', '.join(URGENCY_ZH)}); the "
+                     "normal time limit applies.", row.number, "urgency", text))
+        return Urgency.NORMAL
 
     def _organization(self, row: Row) -> dict[str, str] | None:
         name = clean_name(row.get("organization"))
         return {"code": f"ORG:{name}", "name": name} if name else None
 
+    def _involves(self, row: Row, grid: GridInfo, emit: Emit) -> list[dict[str, Any]]:
+        return [{"key": person["key"], "role": "caller", "props": _props(person), "village": person["village"]}
+                for person in self._staff(row, grid, "caller", emit)]
+
 
 class WishesHandler(CaseHandler):
     kind: SheetKind = WISHES
-    case_kind = "wish"
-    prefix = "W"
-    default_days = 30
+    case_kind = CaseKind.WISH
 
     def _involves(self, row: Row, grid: GridInfo, emit: Emit) -> list[dict[str, Any]]:
         return self._people(row, grid, "person", "person_id", "beneficiary")
 
     def _claimers(self, row: Row, grid: GridInfo, emit: Emit) -> list[dict[str, Any]]:
         at = self._time(row, "claimed", emit)
-        return [{"key": staff_key(self.state.sensitive, name, grid.code), "name": name, "at": at}
-                for name in split_names(row.get("claimer"))]
+        return [{**person, "at": at} for person in self._staff(row, grid, "claimer", emit)]
 
 
-class _Rejected(ValueProblem):
-    def __init__(self, code: str, message: str, field: str, value: str | None = None) -> None:
-        super().__init__(code, message)
-        self.field = field
-        self.value = value
+_Rejected = Rejected
+
+
+def _props(person: dict[str, Any]) -> dict[str, Any]:
+    """What a person first named by a ledger is created with: name, phone and ID fields when given."""
+    props = {"name": person["name"]}
+    if person["phoneHash"] is not None:
+        props.update(phoneHash=person["phoneHash"], phoneMasked=person["phoneMasked"],
+                     phoneCipher=person["phoneCipher"])
+    return {**props, **(person["id"] or {})}

@@ -18,13 +18,14 @@ from neo4j import ManagedTransaction
 
 from loaders.headers import CENSUS
 from loaders.idnumber import IdNumberError, parse_id_number
-from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Row, Skip, changed, native
+from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Rejected, Row, Skip, changed, native
 from loaders.report import RowStatus
 from loaders.state import RunState, SeenHousehold, field_digest
 from loaders.values import (
     ValueProblem,
     clean_name,
     clean_text,
+    household_key,
     household_number,
     parse_date_parts,
     parse_phone,
@@ -53,6 +54,7 @@ class CensusRecord:
     household: str
     relation: str | None
     grid: str
+    village: str
     household_props: dict[str, Any] | None  # set on the household's first row in this run
     unit: dict[str, str] | None
 
@@ -157,10 +159,12 @@ DELETE old
 class CensusHandler(KindHandler):
     kind = CENSUS
 
-    def __init__(self, state: RunState, source: int) -> None:
-        super().__init__(state, source)
+    def __init__(self, state: RunState, source: int, sheet_village: str | None = None) -> None:
+        super().__init__(state, source, sheet_village)
         self._households: list[str] = []  # first seen in this sheet, for ``finish``
         self._today = date.today()  # once per sheet, not per row
+        self._continued = 0  # rows whose empty 户号 continues the household above
+        self._first_continued: int | None = None
 
     def records(self, rows: Iterator[Row], emit: Emit) -> Iterator[CensusRecord | Skip]:
         previous: dict[str, Any] = {}
@@ -172,6 +176,8 @@ class CensusHandler(KindHandler):
                              getattr(problem, "value", None)))
                 yield Skip(row.number, "rejected")
                 continue
+            if self._continued and self._first_continued is None:
+                self._first_continued = row.number
             yield self._deduplicate(record, emit)
 
     def _record(self, row: Row, previous: dict[str, Any], emit: Emit) -> CensusRecord:
@@ -181,22 +187,24 @@ class CensusHandler(KindHandler):
         relation = clean_text(row.get("relation"))
         number = household_number(row.get("household"))
         if number is None:
-            if previous.get("number") is None or relation in HEAD_RELATIONS:
+            if previous.get("number") is None:
                 raise _Rejected("household_missing", "户号 is empty: write the household number.", "household")
+            if relation in HEAD_RELATIONS:
+                raise _Rejected("household_missing", f"户号 is empty but this row is a 户主: it starts a new household "
+                                f"(the row above is in {previous['number']}); write its 户号.", "household")
+            # Merged 户号 cells saved as CSV: the value is in the household's first row only.
             number = previous["number"]
-            emit(Problem("household_from_row_above", "warning",
-                         f"户号 is empty; taken from the row above ({number}). Check that this person belongs to "
-                         "that household.", row.number, "household"))
+            self._continued += 1
         same_household = number == previous.get("number")
         grid_cell = row.get("grid") or (previous.get("grid_cell") if same_household else None)
-        try:
-            grid = self.state.grids.resolve(grid_cell)
-        except ValueProblem as problem:
-            raise _Rejected(problem.code, str(problem), "grid", clean_text(grid_cell)) from None
+        village_cell = row.get("village") or (previous.get("village_cell") if same_household else None)
+        if village_cell is not None and row.get("village") is None:
+            row = Row(row.number, {**row.values, "village": village_cell})
+        grid = self.grid_of(row, grid_cell)
         address = clean_text(row.get("address")) or (previous.get("address") if same_household else None)
-        previous.update(number=number, grid_cell=grid_cell, address=address)
+        previous.update(number=number, grid_cell=grid_cell, village_cell=village_cell, address=address)
         village = self.state.grids.village_code(grid)
-        household = f"{village}-{number}"
+        household = f"{village}-{household_key(number)}"
         sensitive = self.state.sensitive
 
         props: dict[str, Any] = {"name": name}
@@ -285,7 +293,7 @@ class CensusHandler(KindHandler):
         unit = ({"code": f"{grid.code}/{unit_name}", "name": unit_name, "gridPath": grid.path}
                 if unit_name else None)
         household_props = {"number": number, "address": address, "villageCode": village, "gridPath": grid.path}
-        return CensusRecord(row.number, key, props, id_number, phone, party, household, relation, grid.code,
+        return CensusRecord(row.number, key, props, id_number, phone, party, household, relation, grid.code, village,
                             household_props, unit)
 
     def _deduplicate(self, record: CensusRecord, emit: Emit) -> CensusRecord | Skip:
@@ -309,6 +317,12 @@ class CensusHandler(KindHandler):
                              "imported once.", record.row, "id_number", record.props.get("idMasked")))
             return Skip(record.row, "unchanged")
         state.remember_person(record.key, self.source, record.row, bool(record.party), values)
+        name = record.props["name"]
+        if record.party:
+            state.party_villages[record.key] = record.village
+            state.party_names.setdefault((record.village, name), set()).add(record.key)
+        if is_head:
+            state.heads.setdefault((record.village, name), set()).add(record.household)
         if seen_household is None:
             seen_household = state.households[record.household] = SeenHousehold(self.source, record.row)
             self._households.append(record.household)
@@ -321,7 +335,12 @@ class CensusHandler(KindHandler):
         return record
 
     def finish(self, emit: Emit) -> None:
-        """Households of this sheet with no head or more than one (checked once all their rows are read)."""
+        """Households of this sheet with no head or more than one (checked once all their rows are read), and
+        one note for the rows whose empty 户号 was read as the household above."""
+        if self._continued:
+            emit(Problem("household_continued", "note", f"{self._continued} row(s) with an empty 户号 were read as "
+                         "members of the household above (merged cells, or a CSV saved from them); a row marked "
+                         "户主 with an empty 户号 is rejected instead.", self._first_continued, "household"))
         for code in self._households:
             seen = self.state.households[code]
             if seen.heads == 0:
@@ -409,11 +428,7 @@ class _Writes:
                 tx.run(query, rows=rows).consume()
 
 
-class _Rejected(ValueProblem):
-    def __init__(self, code: str, message: str, field: str, value: str | None = None) -> None:
-        super().__init__(code, message)
-        self.field = field
-        self.value = value
+_Rejected = Rejected
 
 
 def _conflict_values(record: CensusRecord) -> tuple[object, ...]:

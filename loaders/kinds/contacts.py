@@ -20,7 +20,7 @@ from neo4j import ManagedTransaction
 
 from loaders.headers import CONTACTS
 from loaders.idnumber import IdNumberError, parse_id_number
-from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Row, Skip, native
+from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Rejected, Row, Skip, native
 from loaders.report import RowStatus
 from loaders.values import ValueProblem, clean_name, clean_text, household_numbers, parse_date
 from schema.sensitive import mask_id_number
@@ -79,21 +79,30 @@ class ContactsHandler(KindHandler):
         for row in rows:
             name = clean_name(row.get("member_name"))
             try:
-                parsed = parse_id_number(row.get("member_id"))
-                grid = self.state.grids.resolve(row.get("grid"))
                 numbers = household_numbers(row.get("households"))
+                born: date | None = None
+                if clean_text(row.get("member_id")) is not None:
+                    parsed = parse_id_number(row.get("member_id"))
+                    key = self.state.sensitive.person_key(self.state.sensitive.hash("id", parsed.number))
+                    masked, born = mask_id_number(parsed.number), parsed.birth_date
+                else:
+                    key, masked = self._member_by_name(row, name), name or ""
+                village = self._village(row, key)
+                households = [f"{village}-{n}" for n in numbers] or self._households_by_head(row, village)
             except IdNumberError as error:
                 emit(Problem(error.code, "rejected", f"党员身份证号: {error}", row.number, "member_id",
                              mask_id_number(clean_text(row.get("member_id")) or "")))
                 yield Skip(row.number, "rejected")
                 continue
-            except ValueProblem as problem:
-                field = "grid" if problem.code.startswith("grid") else "households"
-                emit(Problem(problem.code, "rejected", str(problem), row.number, field, clean_text(row.get(field))))
+            except Rejected as problem:
+                emit(Problem(problem.code, "rejected", str(problem), row.number, problem.field, problem.value))
                 yield Skip(row.number, "rejected")
                 continue
-            key = self.state.sensitive.person_key(self.state.sensitive.hash("id", parsed.number))
-            masked = mask_id_number(parsed.number)
+            except ValueProblem as problem:
+                emit(Problem(problem.code, "rejected", str(problem), row.number, "households",
+                             clean_text(row.get("households"))))
+                yield Skip(row.number, "rejected")
+                continue
             org = None
             if clean_text(row.get("party_org")) is not None:
                 org = self.state.party_orgs.resolve(row.get("party_org"))
@@ -109,14 +118,12 @@ class ContactsHandler(KindHandler):
                 except ValueProblem as problem:
                     emit(Problem(problem.code, "warning", f"联系时间: {problem}", row.number, "since",
                                  clean_text(row.get("since"))))
-            age = _age(parsed.birth_date)
+            age = _age(born) if born else 0
             if age >= CONTACT_EXEMPT_AGE and key not in aged:
                 aged.add(key)
                 emit(Problem("contact_member_exempt_age", "warning", f"{name or masked} is {age}; members aged "
                              f"{CONTACT_EXEMPT_AGE}+ are normally exempt from contacting households.", row.number,
                              "member_id", masked))
-            village = self.state.grids.village_code(grid)
-            households = [f"{village}-{n}" for n in numbers]
             load[key] += len(households)
             if load[key] > CONTACT_LIMIT and key not in warned:
                 warned.add(key)
@@ -126,6 +133,49 @@ class ContactsHandler(KindHandler):
             known = [h for h in households if h in self.state.households]
             yield ContactRecord(row.number, key, masked, org, households, since,
                                 None if seen is None else seen.party, known)
+
+    def _village(self, row: Row, member: str) -> str:
+        """The village of a row's households: its grid or village column, the sheet's or file's name, else the
+        village the member lives in (from this run's census)."""
+        if clean_text(row.get("grid")) is not None:
+            return self.state.grids.village_code(self.grid_of(row))
+        village = self.village_of(row)
+        if village is None:
+            village = self.state.party_villages.get(member)
+            if village is not None:
+                return village
+            raise Rejected("grid_missing", "the row names no grid or village, and the member's household is not "
+                           "in this import's census: write 所属网格 or 所属村, or import the census with it.", "grid")
+        return village
+
+    def _member_by_name(self, row: Row, name: str | None) -> str:
+        """A member the row names without an ID number: the one party member of that name in the village (or,
+        without a village, in this run's census)."""
+        if name is None:
+            raise Rejected("contact_member_missing", "党员姓名 and 党员身份证号 are empty.", "member_name")
+        village = self.village_of(row)
+        if clean_text(row.get("grid")) is not None:
+            village = self.state.grids.village_code(self.grid_of(row))
+        names = self.state.party_names
+        found = names.get((village, name), set()) if village else set().union(
+            *(keys for (_, other), keys in names.items() if other == name))
+        if len(found) == 1:
+            return next(iter(found))
+        problem = "several party members" if found else "no party member of this import's census"
+        raise Rejected("contact_member_unresolved", f"党员身份证号 is empty and {problem} is named {name!r}"
+                       f"{' in the village' if village else ''}: write the member's ID number.", "member_id", name)
+
+    def _households_by_head(self, row: Row, village: str) -> list[str]:
+        """The household a row names by its head (户主姓名) when it gives no 户号."""
+        head = clean_name(row.get("head_name"))
+        if head is None:
+            return []
+        found = self.state.heads.get((village, head), set())
+        if len(found) == 1:
+            return list(found)
+        problem = "several households have" if found else "no household of this import's census has"
+        raise Rejected("household_head_unresolved", f"户号 is empty and {problem} a head named {head!r} in the "
+                       "village: write the 户号.", "head_name", head)
 
     def touches(self, record: ContactRecord) -> tuple[str, ...]:
         # The member's rows replace their organisation and set dates on their contacts: in the sheet's order.

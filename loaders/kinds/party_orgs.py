@@ -1,6 +1,7 @@
 """Party organisation sheets (党组织): organisations, their parent, and the grid they are anchored in.
 
-Small sheets: read whole, parents written before children. ``(:PartyOrg)-[:PART_OF]->(:PartyOrg)`` and
+Small sheets: read whole, parents written before children. Without a 组织编码 column an organisation's name is
+its code; its grid may be given by 所在网格 or by the village (所属村). ``(:PartyOrg)-[:PART_OF]->(:PartyOrg)`` and
 ``(:PartyOrg)-[:ANCHORED_IN]->(:Grid)``.
 """
 
@@ -74,7 +75,9 @@ class PartyOrgsHandler(KindHandler):
         items: dict[str, PartyOrgRecord] = {}
         raw_parents: dict[str, object] = {}
         for row in rows:
-            code, name = clean_code(row.get("code")), clean_name(row.get("name"))
+            name = clean_name(row.get("name"))
+            # Without a code column an organisation is known by its name (unique in a town's sheet).
+            code = clean_code(row.get("code")) or (clean_code(name) if "code" not in row.values else None)
             if code is None or name is None or code in items:
                 message = ("组织编码 and 组织名称 are needed." if code is None or name is None
                            else f"组织编码 {code} is already listed at row {items[code].row}.")
@@ -87,9 +90,9 @@ class PartyOrgsHandler(KindHandler):
                 emit(Problem("party_org_kind_unknown", "warning", f"组织类型 {kind_text!r} is not known (党委, 党总支, "
                              "党支部, 党小组); left empty.", row.number, "kind", kind_text))
             grid = None
-            if clean_text(row.get("grid")) is not None:
+            if clean_text(row.get("grid")) is not None or clean_text(row.get("village")) is not None:
                 try:
-                    grid = self.state.grids.resolve(row.get("grid")).code
+                    grid = self.grid_of(row).code
                 except ValueProblem as problem:
                     emit(Problem(problem.code, "warning", f"{problem} The organisation is imported without it.",
                                  row.number, "grid", clean_text(row.get("grid"))))

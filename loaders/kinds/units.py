@@ -15,8 +15,8 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from loaders.headers import UNITS
-from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Row, Skip, changed, native
-from loaders.kinds.staff import MERGE_STAFF, staff_person
+from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Rejected, Row, Skip, changed, native
+from loaders.kinds.staff import MERGE_STAFF, staff_matches, staff_person
 from loaders.report import RowStatus
 from loaders.values import ValueProblem, clean_code, clean_name, clean_text, household_numbers, split_names
 
@@ -89,18 +89,23 @@ class UnitsHandler(KindHandler):
                 yield Skip(row.number, "rejected")
                 continue
             try:
-                grid = self.state.grids.resolve(row.get("grid"))
+                grid = self.grid_of(row)
                 numbers = household_numbers(row.get("households"))
-            except ValueProblem as problem:
-                field = "households" if problem.code.startswith("household") else "grid"
-                emit(Problem(problem.code, "rejected", str(problem), row.number, field, clean_text(row.get(field))))
+            except Rejected as problem:
+                emit(Problem(problem.code, "rejected", str(problem), row.number, problem.field, problem.value))
                 yield Skip(row.number, "rejected")
                 continue
-            village = self.state.grids.village_code(grid)
-            households = [f"{village}-{n}" for n in numbers]
+            except ValueProblem as problem:
+                emit(Problem(problem.code, "rejected", str(problem), row.number, "households",
+                             clean_text(row.get("households"))))
+                yield Skip(row.number, "rejected")
+                continue
+            households = [f"{self.state.grids.village_code(grid)}-{n}" for n in numbers]
             code = clean_code(row.get("code")) or f"{grid.code}/{name}"
-            chiefs = [staff_person(self.state.sensitive, n, grid.code, row.get("chief_phone"), row.number,
-                                   "chief_phone", emit) for n in split_names(row.get("chief"))[:1]]
+            village = self.state.grids.village_code(grid)
+            chiefs = [staff_person(self.state, self.source, "unit chief", n, village, row.get("chief_phone"),
+                                   row.number, "chief_phone", emit, row.get("chief_id"), "chief_id")
+                      for n in split_names(row.get("chief"))[:1]]
             known = [h for h in households if h in self.state.households]
             yield UnitRecord(row.number, code, {"name": name, "gridPath": grid.path}, grid.code, chiefs, households,
                              known)
@@ -128,7 +133,7 @@ class UnitsHandler(KindHandler):
             status: RowStatus = "created" if old is None else "unchanged"
             if old is not None:
                 differs = bool(changed(old, record.props)) or native(old["grids"]) != [record.grid]
-                differs |= _pairs(old["chiefs"]) != _pairs([[c["key"], c["phoneHash"]] for c in record.chiefs])
+                differs |= not staff_matches(old["chiefs"], record.chiefs)
                 differs |= set(found["linked"]) != existing & set(record.households)
                 status = "updated" if differs else "unchanged"
             if status != "unchanged":

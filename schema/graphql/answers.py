@@ -95,3 +95,22 @@ class Me:
     role: str
     scope: str | None
     scope_path: str | None
+
+
+@strawberry.type(description="What a person holds who leaves (in the caller's scope): to be handed over.")
+class DepartureImpact:
+    person: Person
+    households: list[Household] = strawberry.field(description="Households the person contacts (党员联系户).")
+    units: list[Unit] = strawberry.field(description="Units the person leads (单元长).")
+    grids: list[Grid] = strawberry.field(description="Grids the person is chief or member of.")
+    open_cases: list[Case] = strawberry.field(description="Open cases assigned to the person now.")
+    claimed_wishes: list[Case] = strawberry.field(description="Open micro-wishes the person claimed.")
+
+
+@strawberry.type(description="A party member who could take over a leaving member's households, and why.")
+class SuccessorCandidate:
+    member: PartyMember
+    score: float = strawberry.field(description="Closeness, visits and room to take more; higher is better.")
+    load: int = strawberry.field(description="Households the candidate contacts now.")
+    visits: int = strawberry.field(description="Of the leaver's households, how many the candidate has visited.")
+    reasons: list[str]

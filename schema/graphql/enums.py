@@ -6,23 +6,27 @@ from enum import StrEnum
 
 import strawberry
 
-from schema.case_flow import CaseAction, Urgency
-from schema.vocabulary import CaseKind, CaseStatus, EscalationLevel, GridKind, MediationOutcome, PartyOrgKind, PersonTag
+from schema.case_flow import CaseAction
+from schema.deadlines import Urgency
+from schema.vocabulary import (
+    CaseKind,
+    CaseStatus,
+    EscalationLevel,
+    GridKind,
+    MediationOutcome,
+    PartyOrgKind,
+    PersonTag,
+    Satisfaction,
+    VisitMode,
+)
 
 # The vocabulary's enumerations become GraphQL enums under their own names (decorated in place).
 for _vocabulary in (GridKind, PersonTag, CaseKind, CaseStatus, EscalationLevel, MediationOutcome, PartyOrgKind,
-                    CaseAction, Urgency):
+                    CaseAction, Urgency, Satisfaction, VisitMode):
     strawberry.enum(_vocabulary)
 
 __all__ = ["CaseAction", "CaseKind", "CaseStatus", "EscalationLevel", "GridKind", "MediationOutcome", "PartyOrgKind",
-           "PersonTag", "Urgency"]
-
-
-@strawberry.enum
-class Satisfaction(StrEnum):
-    SATISFIED = "satisfied"                     # 满意
-    BASICALLY_SATISFIED = "basicallySatisfied"  # 基本满意
-    DISSATISFIED = "dissatisfied"               # 不满意
+           "PersonTag", "Satisfaction", "Urgency", "VisitMode"]
 
 
 @strawberry.enum

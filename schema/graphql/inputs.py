@@ -20,6 +20,7 @@ from schema.graphql.enums import (
     PersonTag,
     SortDirection,
     Urgency,
+    VisitMode,
 )
 
 
@@ -124,6 +125,16 @@ class AuditOrder:
 
 
 @strawberry.input
+class LogVisitInput:
+    household_code: str
+    visitor_key: str = strawberry.field(description="The party member or grid staff member who visited.")
+    mode: VisitMode = VisitMode.HOME
+    at: datetime | None = strawberry.field(default=None, description="When (default: now); never in the future.")
+    note: str | None = None
+    case_code: str | None = strawberry.field(default=None, description="A case the visit turned up (in scope).")
+
+
+@strawberry.input
 class ReportCaseInput:
     kind: CaseKind
     grid_code: str
@@ -135,4 +146,5 @@ class ReportCaseInput:
     source: str | None = None
     person_keys: list[str] = strawberry.field(default_factory=list, description="Persons involved (or the wisher).")
     household_codes: list[str] = strawberry.field(default_factory=list)
-    code: str | None = strawberry.field(default=None, description="The ledger's number; generated when absent.")
+    code: str | None = strawberry.field(
+        default=None, description="The ledger's number; generated when absent (always for callers with a grid scope).")

@@ -12,7 +12,16 @@ import strawberry
 from strawberry.types import Info
 
 from schema.graphql.connection import Connection
-from schema.graphql.enums import CaseAction, CaseKind, CaseStatus, EscalationLevel, MediationOutcome, PersonTag
+from schema.graphql.enums import (
+    CaseAction,
+    CaseKind,
+    CaseStatus,
+    EscalationLevel,
+    MediationOutcome,
+    PersonTag,
+    Satisfaction,
+    VisitMode,
+)
 from schema.graphql.inputs import (
     CaseFilter,
     CaseOrder,
@@ -77,6 +86,7 @@ class Grid:
     village: Region | None = strawberry.field(description="The village region of a village grid or micro-grid.")
     units: list[Unit]
     chiefs: list[Person]
+    ratings: list[GridRating] = strawberry.field(description="Star ratings by period, latest first (rateGrids).")
     staff: list[GridStaff]
     organizations: list[Organization]
     party_orgs: list[PartyOrg]
@@ -132,6 +142,8 @@ class Household:
     head: Person | None
     contacting_members: list[PartyMember]
     contacted: bool
+    last_visited_at: datetime | None = strawberry.field(description="When the household was last visited (走访).")
+    visits: list[Visit] = strawberry.field(description="Visits to the household, latest first.")
 
     @strawberry.field
     def cases(self, info: Info, first: int | None = None, after: str | None = None,
@@ -160,6 +172,7 @@ class PersonFields:
     mediations: list[Mediation]
     claimed_wishes: list[Case]
     works_for: list[Organization]
+    visits: list[Visit] = strawberry.field(description="Visits this person made, latest first.")
 
     @strawberry.field
     def cases(self, info: Info, first: int | None = None, after: str | None = None,
@@ -232,9 +245,17 @@ class Case:
     reported_at: datetime | None
     deadline: datetime | None
     closed_at: datetime | None
-    satisfaction: str | None
+    satisfaction: Satisfaction | None
     source: str | None
     overdue: bool
+    time_left: str | None = strawberry.field(description=(
+        "Time to the deadline as an ISO 8601 duration (negative once overdue); empty when the case is not open."))
+    hours_left: float | None = strawberry.field(description="Hours to the deadline (negative once overdue).")
+    extension_requested: bool = strawberry.field(description="An extension waits for the level above.")
+    extension_until: datetime | None = strawberry.field(description="The deadline asked for (延期至).")
+    extension_reason: str | None
+    extension_requested_by: str | None
+    extensions: int = strawberry.field(description="Extensions granted so far.")
     allowed_moves: list[CaseAction]
     grid: Grid | None
     events: list[CaseEvent]
@@ -245,10 +266,21 @@ class Case:
     beneficiaries: list[Person] = strawberry.field(description="Whose micro-wish it is (心愿人).")
     involved_households: list[Household]
     involved_organizations: list[Organization]
-    assignee: Person | None
-    assigned_organization: Organization | None
+    assignee: Person | None = strawberry.field(description="The lead person holding the case now.")
+    assigned_organization: Organization | None = strawberry.field(description="The lead organisation, if one.")
+    co_handlers: list[Person] = strawberry.field(description="Persons working the case with the lead now.")
+    assignments: list[Assignment] = strawberry.field(description="Every assignment, current and closed, oldest first.")
     mediations: list[Mediation]
     claimed_by: Person | None
+
+
+@strawberry.type(description="Who held a case, in what role, from when until when (until empty: now).")
+class Assignment:
+    person: Person | None
+    organization: Organization | None
+    role: str = strawberry.field(description="lead or co.")
+    since: datetime | None
+    until: datetime | None
 
 
 @strawberry.type(description="One move of a case; appended, never changed.")
@@ -261,6 +293,8 @@ class CaseEvent:
     to_status: CaseStatus | None
     actor: str | None
     note: str | None
+    assignee: str | None = strawberry.field(description="Dispatches: the lead's person key or organisation code.")
+    co_handlers: list[str] = strawberry.field(description="Dispatches: the co-handlers' person keys.")
     case: Case
 
 
@@ -270,6 +304,43 @@ class Mediation:
     case: Case
     outcome: MediationOutcome | None
     on: date | None
+
+
+@strawberry.type(description="A visit (走访) to a household: by whom, when, how, and the case it raised.")
+class Visit:
+    id: str
+    at: datetime
+    mode: VisitMode
+    note: str | None
+    visitor: Person | None
+    household: Household | None
+    raised: Case | None
+
+
+@strawberry.type(description="The stars and score a grid was rated for a period.")
+class GridRating:
+    period: str
+    start: datetime
+    stars: int
+    score: float | None
+    at: datetime
+
+
+@strawberry.type(description="A reminder that a case is due soon or overdue, for its handler or the level above.")
+class Notification:
+    id: str
+    case_code: str
+    threshold: str = strawberry.field(description="dueSoon or overdue.")
+    at: datetime
+    deadline: datetime | None
+    recipient_key: str = strawberry.field(description="Person key or organisation code of the recipient.")
+    recipient_name: str | None
+    role: str = strawberry.field(description="handler, or above (the chief of the parent grid).")
+    title: str | None
+    read: bool
+    read_at: datetime | None
+    read_by: str | None
+    case: Case | None
 
 
 @strawberry.type(description="An entry of the audit trail: who read sensitive data or ran Cypher, and why.")

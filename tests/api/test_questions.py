@@ -42,6 +42,8 @@ ASKED = {
     "overdueByGrid": "{ overdueByGrid(level: 2) { grid { code } overdue { code } } }",
     "conflictHotspots": "{ conflictHotspots { disputes } }",
     "openWishes": "{ openWishes { nodes { code } } }",
+    "dueSoon": "{ dueSoon(withinHours: 720) { nodes { code } } }",
+    "unvisitedHouseholds": "{ unvisitedHouseholds { nodes { code } } }",
 }
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from graph.database import Database
-from graph.migrations import MIGRATIONS, applied_versions, migrate
+from graph.migrations import MIGRATIONS, MigrationNeedsKey, applied_versions, migrate
+from graph.settings import Settings
+from schema.sensitive import SensitiveData
 
 
 def _schema(db: Database) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -50,3 +54,22 @@ def test_case_text_index_uses_cjk_analyzer(db: Database) -> None:
     hits = db.read("CALL db.index.fulltext.queryNodes('case_text', $q) YIELD node RETURN node.code AS code",
                    {"q": "宅基地"})
     assert hits == [{"code": "D1"}]
+
+
+
+def test_migration_4_gives_persons_keyed_by_their_id_hash_an_opaque_key(db: Database, settings: Settings) -> None:
+    sensitive = SensitiveData.from_settings(settings)
+    hashes = [sensitive.hash("id", f"3707811988010212{n:02d}") for n in range(3)]
+    db.write("UNWIND $hashes AS h CREATE (:Person {key: 'id:' + h, idHash: h})", {"hashes": hashes})
+    db.write("CREATE (:Person {key: 'nid:abc'}), (:AuditEntry {id: 'a1', target: 'id:' + $h})", {"h": hashes[0]})
+    db.write("MATCH (m:SchemaMigration {version: 4}) DELETE m")
+    with pytest.raises(MigrationNeedsKey, match="gridgraph migrate"):
+        migrate(db)
+    assert 4 not in applied_versions(db)
+    assert [m.version for m in migrate(db, keys=lambda: sensitive)] == [4]
+    keys = {r["hash"]: r["key"] for r in db.read("MATCH (p:Person) RETURN p.key AS key, p.idHash AS hash")}
+    assert keys.pop(None) == "nid:abc"
+    # Deterministic (a re-import of the same ID number finds the same key), and nothing of the hash in it.
+    assert keys == {h: sensitive.person_key(h) for h in hashes}
+    assert all(k.startswith("pid:") and h not in k for h, k in keys.items())
+    assert db.read("MATCH (a:AuditEntry) RETURN a.target AS t") == [{"t": keys[hashes[0]]}]

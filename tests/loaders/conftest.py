@@ -11,6 +11,7 @@ import pytest
 from graph.database import Database
 from graph.settings import Settings
 from loaders.importer import Importer
+from loaders.mapping import load_mapping
 from loaders.report import ImportReport, Issue
 from tests.loaders.workbooks import roster_workbook
 
@@ -19,10 +20,12 @@ Load = Callable[..., ImportReport]
 
 @pytest.fixture
 def load(db: Database, settings: Settings) -> Load:
-    """``load(path, ..., dry_run=False, batch_size=..., writers=...)`` → the report of one import run."""
+    """``load(path, ..., dry_run=False, batch_size=..., writers=..., mapping=None)`` → the report of one run."""
 
-    def run(*paths: Path, dry_run: bool = False, batch_size: int = 5000, writers: int = 2) -> ImportReport:
-        return Importer(db, settings, dry_run=dry_run, batch_size=batch_size, writers=writers).run(list(paths))
+    def run(*paths: Path, dry_run: bool = False, batch_size: int = 5000, writers: int = 2,
+            mapping: Path | None = None) -> ImportReport:
+        return Importer(db, settings, dry_run=dry_run, batch_size=batch_size, writers=writers,
+                        mapping=load_mapping(mapping) if mapping else None).run(list(paths))
 
     return run
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from graph.database import Database
@@ -124,10 +124,14 @@ def ledgers(tmp_path: Path) -> list[Path]:
     ]}, {"台账": [(0, 0, 0, 10, "矛盾纠纷排查化解台账")]})
     hotline = write_workbook(tmp_path / "h.xlsx", {"工单": [
         ("工单编号", "来电时间", "所属网格", "诉求类型", "诉求内容", "承办单位", "办理时限", "办理状态", "办结时间",
-         "满意度"),
+         "满意度", "紧急程度"),
         ("H2024001", LEDGER_TIME, "G1-01", "环境卫生", "垃圾未清运", "镇环卫所", "3个工作日", "已办结",
-         "2024-05-07 16:00", "满意"),
-        ("H2024002", "2024-05-06", "G1-01", "道路", "路灯不亮", "镇供电所", None, "待受理", None, None),
+         "2024-05-07 16:00", "满意", None),
+        ("H2024002", "2024-05-06", "G1-01", "道路", "路灯不亮", "镇供电所", None, "待受理", None, None, None),
+        ("H2024003", "2024-05-10 08:00", "G1-01", "供水", "停水", "镇水务站", None, "已办结", "2024-05-10 18:00",
+         "非常满意", "紧急"),
+        ("H2024004", "2024-05-10 08:00", "G1-01", "供水", "水压低", "镇水务站", None, "已办结", "2024-05-11",
+         "未评价", "特急"),
     ]})
     wishes = write_workbook(tmp_path / "w.xlsx", {"心愿": [
         ("编号", "登记日期", "所属网格", "心愿人", "心愿人身份证号", "心愿内容", "认领人", "认领时间", "状态"),
@@ -141,7 +145,7 @@ def test_ledgers_make_cases_with_people_events_and_deadlines(load: Load, roster:
     census = census_workbook(tmp_path / "c.xlsx", family_rows(), merges=household_merges())
     report = load(roster, census, *ledgers(tmp_path))
     assert summary_of(report, "disputes") == (2, 0, 0, 0)
-    assert summary_of(report, "hotline") == (2, 0, 0, 0)
+    assert summary_of(report, "hotline") == (4, 0, 0, 0)
     assert summary_of(report, "wishes") == (1, 0, 0, 0)
     case = db.read("MATCH (c:Case {code: 'JF-001'})-[:IN_GRID]->(g:Grid) RETURN c {.*} AS c, g.code AS grid")[0]
     assert case["grid"] == "G1-01-1"
@@ -150,7 +154,8 @@ def test_ledgers_make_cases_with_people_events_and_deadlines(load: Load, roster:
         "dispute", "closed", "邻里纠纷", "grid", "/G1/G1-01/G1-01-1/")
     assert c["title"] == c["description"] == "宅基地边界争议，双方互不相让"
     assert c["reportedAt"].to_native() == LEDGER_TIME.replace(tzinfo=CHINA_TZ)
-    assert c["deadline"].to_native() == LEDGER_TIME.replace(tzinfo=CHINA_TZ) + timedelta(days=15)
+    # No 办理时限: the dispute default, 30 days, to the end of that day (the rule reportCase applies too).
+    assert c["deadline"].to_native() == datetime(2024, 6, 5, 23, 59, 59, tzinfo=CHINA_TZ)
     parties = db.read("MATCH (:Case {code: 'JF-001'})-[r:INVOLVES]->(p:Person) RETURN p.name AS name, "
                       "r.role AS role, p:PartyMember AS census ORDER BY name")
     assert parties == [{"name": "张三", "role": "party", "census": True},   # matched to the census by ID
@@ -162,17 +167,23 @@ def test_ledgers_make_cases_with_people_events_and_deadlines(load: Load, roster:
     ticket = db.read("MATCH (c:Case {code: 'H2024001'})-[:ASSIGNED_TO]->(o:Organization) "
                      "RETURN c.deadline AS d, c.satisfaction AS s, o.name AS org")[0]
     assert ticket["org"] == "镇环卫所" and ticket["s"] == "satisfied"
-    assert ticket["d"].to_native() == datetime(2024, 5, 9, 9, 30, tzinfo=CHINA_TZ)  # 3 working days
+    assert ticket["d"].to_native() == datetime(2024, 5, 9, 23, 59, 59, tzinfo=CHINA_TZ)  # 3 working days
     open_ticket = db.read("MATCH (c:Case {code: 'H2024002'}) RETURN c.status AS s, c.deadline AS d")[0]
     assert open_ticket["s"] == "reported"
-    assert open_ticket["d"].to_native() == datetime(2024, 5, 9, tzinfo=CHINA_TZ)  # default: 3 days
+    # No limit and no urgency: a normal ticket's 13 working days (two weekends skipped).
+    assert open_ticket["d"].to_native() == datetime(2024, 5, 23, 23, 59, 59, tzinfo=CHINA_TZ)
+    by_urgency = {r["code"]: (r["d"].to_native().date(), r["s"]) for r in db.read(
+        "MATCH (c:Case) WHERE c.code IN ['H2024003', 'H2024004'] RETURN c.code AS code, c.deadline AS d, "
+        "c.satisfaction AS s")}
+    # 紧急: 3 working days from Friday; 特急: the same day; 未评价 is no rating at all.
+    assert by_urgency == {"H2024003": (date(2024, 5, 15), "verySatisfied"), "H2024004": (date(2024, 5, 10), None)}
     wish = db.read("MATCH (c:Case {kind: 'wish'})-[:INVOLVES {role: 'beneficiary'}]->(p:Person), "
                    "(k:Person)-[r:CLAIMED]->(c) RETURN c.code AS code, c.status AS s, p.name AS who, k.name AS by")
     assert len(wish) == 1 and wish[0]["s"] == "accepted" and (wish[0]["who"], wish[0]["by"]) == ("张小", "党员乙")
     assert wish[0]["code"].startswith("W-G1-01-1-20240501-")
     events = db.read("MATCH (c:Case)-[:HAS_EVENT]->(e:CaseEvent) RETURN c.code AS c, e.id AS id, e.seq AS seq, "
                      "e.action AS a, e.toStatus AS s ORDER BY c")
-    assert len(events) == 5 and events[0] == {"c": "H2024001", "id": "H2024001#1", "seq": 1, "a": "imported",
+    assert len(events) == 7 and events[0] == {"c": "H2024001", "id": "H2024001#1", "seq": 1, "a": "imported",
                                               "s": "closed"}
 
 

@@ -8,9 +8,7 @@ import pytest
 
 from loaders.headers import CENSUS, CONTACTS, GRIDS, find_header, normalise_header
 from loaders.idnumber import IdNumberError, parse_id_number
-from loaders.kinds.cases import time_limit
 from loaders.values import (
-    CHINA_TZ,
     ValueProblem,
     clean_name,
     household_numbers,
@@ -132,14 +130,6 @@ def test_household_lists_and_ranges() -> None:
 
 def test_star_ratings() -> None:
     assert [star_rating(v) for v in ("三星", "★★★★", 5, "2星级", None)] == [3, 4, 5, 2, None]
-
-
-def test_time_limits_of_hotline_tickets() -> None:
-    friday = datetime(2024, 5, 3, 9, 0, tzinfo=CHINA_TZ)
-    assert time_limit("3个工作日", friday) == datetime(2024, 5, 8, 9, 0, tzinfo=CHINA_TZ)  # skips the weekend
-    assert time_limit("15天", friday) == datetime(2024, 5, 18, 9, 0, tzinfo=CHINA_TZ)
-    assert time_limit("当日", friday) == datetime(2024, 5, 3, 23, 59, 59, tzinfo=CHINA_TZ)
-    assert time_limit("2024-05-10", friday) is None  # a date: parsed as a date elsewhere
 
 
 def test_headers_with_synonyms_and_decoration_are_recognised() -> None:

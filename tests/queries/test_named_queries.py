@@ -3,6 +3,7 @@ and its scopePath limits the answer to a grid subtree."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -198,6 +199,16 @@ def test_open_wishes(queries: Library, town_graph: Database, town: Town) -> None
     assert run(queries, town_graph, "open-wishes", scopePath="/A2/") == []
 
 
+def test_due_soon(queries: Library, town_graph: Database, town: Town) -> None:
+    for hours in (24, 24 * 5, 24 * 30):
+        rows = run(queries, town_graph, "due-soon", now=NOW, withinHours=hours)
+        assert [r["caseCode"] for r in rows] == expected.due_soon(town, NOW, hours)
+    rows = run(queries, town_graph, "due-soon", now=NOW, withinHours=24 * 30)
+    assert rows and all(0 <= r["hoursLeft"] < 24 * 30 for r in rows)
+    assert [r["caseCode"] for r in run(queries, town_graph, "due-soon", now=NOW, withinHours=24 * 30,
+                                       scopePath="/A2/")] == expected.due_soon(town, NOW, 24 * 30, "/A2/")
+
+
 def test_grid_coverage(queries: Library, town_graph: Database, town: Town) -> None:
     rows = run(queries, town_graph, "grid-coverage", now=NOW)
     wanted = expected.grid_coverage(town, NOW)
@@ -229,6 +240,22 @@ NARROWED: dict[str, tuple[dict[str, Any], Any, Any]] = {
     "open-wishes": (
         {}, lambda town, scope: {w for w, _, _, _ in expected.open_wishes(town, scope)},
         lambda rows: {r["caseCode"] for r in rows}),
+    "due-soon": (
+        {"now": NOW, "withinHours": 24 * 30},
+        lambda town, scope: expected.due_soon(town, NOW, 24 * 30, scope), lambda rows: [r["caseCode"] for r in rows]),
+    "unvisited-households": (
+        {}, lambda town, scope: sorted(h["code"] for h in town.households
+                                       if expected.household_path(town, h["code"]).startswith(scope)),
+        lambda rows: sorted(r["householdCode"] for r in rows)),
+    "orphaned-responsibilities": (
+        {"today": TODAY},
+        lambda town, scope: sorted(h for m, h in town.contacts if town.persons[m].age(TODAY) >= 70
+                                   and expected.household_path(town, h).startswith(scope)),
+        lambda rows: sorted(r["code"] for r in rows if r["kind"] == "household")),
+    "grid-scorecard": (
+        {"periodStart": datetime(2026, 1, 1, tzinfo=UTC), "periodEnd": datetime(2027, 1, 1, tzinfo=UTC), "level": 3},
+        lambda town, scope: sorted(g["code"] for g in town.grids if g["level"] == 3 and g["path"].startswith(scope)),
+        lambda rows: sorted(r["gridCode"] for r in rows)),
     "grid-coverage": (
         {"now": NOW}, lambda town, scope: [(r["gridCode"], r["households"], r["cases"])
                                            for r in expected.grid_coverage(town, NOW, scope)],
