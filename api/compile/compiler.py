@@ -300,8 +300,6 @@ class Compiler:
             elif part.name == "totalCount":
                 shape.parts.append((part.key, "totalCount", None))
 
-        wants_total = any(p.name == "totalCount" for p in selection.children)
-        wants_rows = any(p.name in {"nodes", "edges", "pageInfo"} for p in selection.children)
         if one_pass and wants_total and wants_rows:
             matched = self.var("m")
             start, end = self.param(offset), self.param(offset + first + 1)

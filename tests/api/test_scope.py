@@ -19,12 +19,11 @@ CASE = (f"code __typename grid {{ code __typename }} involvedPersons {{ {PERSON}
         "involvedHouseholds { code __typename } "
         f"mediations {{ mediator {{ {PERSON} mediations {{ case {{ code __typename }} }} }} }} "
         f"claimedBy {{ {PERSON} }}")
-# Pages small enough for the cost limit (GRIDGRAPH_MAX_QUERY_COST): scope is what these queries test.
-REGION = (f"code __typename households(first: 10) {{ nodes {{ {HOUSEHOLD} }} }} "
-          f"persons(first: 10) {{ nodes {{ {PERSON} }} }} partyOrgs(first: 10) {{ nodes {{ code __typename }} }} "
-          f"openCases(first: 10) {{ nodes {{ {CASE} }} }} grids {{ code __typename }}")
+REGION = (f"code __typename households(first: 20) {{ nodes {{ code __typename members {{ {PERSON} }} }} }} "
+          f"persons(first: 20) {{ nodes {{ {PERSON} }} }} partyOrgs(first: 20) {{ nodes {{ code __typename }} }} "
+          f"openCases(first: 20) {{ nodes {{ {CASE} }} }} grids {{ code __typename }}")
 QUERIES = [
-    f"{{ regions(first: 5) {{ nodes {{ {REGION} }} }} }}",
+    f"{{ regions(first: 10) {{ nodes {{ {REGION} }} }} }}",
     f'{{ town: region(code: "370781101000") {{ {REGION} }} other: region(code: "370781101201") {{ {REGION} }} }}',
     f'{{ region(name: "A2-V3村") {{ {REGION} }} }}',
     f'{{ searchPersons(name: "王", first: 50) {{ nodes {{ {PERSON} household {{ code __typename '
