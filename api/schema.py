@@ -29,6 +29,7 @@ from api.resolvers import (
     contacts,
     notifications,
     questions,
+    reassign,
     search,
     takeover,
     tokens,
@@ -112,6 +113,7 @@ class Mutation:
     claim_wish = strawberry.mutation(resolver=cases.claim_wish)
     mark_read = strawberry.mutation(resolver=notifications.mark_read)
     log_visit = strawberry.mutation(resolver=visits.log_visit)
+    reassign = strawberry.mutation(resolver=reassign.reassign)
     rate_grids = strawberry.mutation(resolver=assessment.rate_grids)
     return_case = strawberry.mutation(resolver=case_moves.return_case)
     follow_up_case = strawberry.mutation(resolver=case_moves.follow_up_case)

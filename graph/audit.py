@@ -26,18 +26,24 @@ class AuditEntry:
     detail: str = ""    # anything else worth keeping (parameters with sensitive values masked)
 
 
+WRITE = ("CREATE (a:AuditEntry {id: $id, at: datetime(), actor: $actor, role: $role, action: $action, "
+         "target: $target, reason: $reason, detail: $detail})")
+
+
+def parameters(entry: AuditEntry) -> dict[str, str]:
+    """What :data:`WRITE` stores of ``entry``, with a new id. ID and phone numbers typed into its text (a reason,
+    a statement, a key) are masked: the trail is read by people."""
+    return {"id": str(uuid.uuid4()), "actor": mask_numbers(entry.actor), "role": entry.role, "action": entry.action,
+            "target": mask_numbers(entry.target), "reason": mask_numbers(entry.reason),
+            "detail": mask_numbers(entry.detail)}
+
+
 def record(db: Database, entry: AuditEntry) -> str:
-    """Append ``entry`` to the trail and return its id. ID and phone numbers typed into its text (a reason, a
-    statement, a key) are masked first: the trail is read by people."""
-    entry_id = str(uuid.uuid4())
-    db.write(
-        "CREATE (a:AuditEntry {id: $id, at: datetime(), actor: $actor, role: $role, action: $action, "
-        "target: $target, reason: $reason, detail: $detail})",
-        {"id": entry_id, "actor": mask_numbers(entry.actor), "role": entry.role, "action": entry.action,
-         "target": mask_numbers(entry.target), "reason": mask_numbers(entry.reason),
-         "detail": mask_numbers(entry.detail)},
-    )
-    return entry_id
+    """Append ``entry`` to the trail in its own transaction and return its id (for a write that must be audited
+    in the same transaction, run :data:`WRITE` with :func:`parameters` there)."""
+    values = parameters(entry)
+    db.write(WRITE, values)
+    return values["id"]
 
 
 def recent(db: Database, limit: int = 100, actor: str | None = None, action: str | None = None,

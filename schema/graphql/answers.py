@@ -121,3 +121,10 @@ class RevokedToken:
     id: str = strawberry.field(description="The token's id as `gridgraph token list` shows it.")
     name: str = strawberry.field(description="Who held it.")
     role: str = strawberry.field(description="The role it carried.")
+
+
+@strawberry.type(description="What a reassignment did.")
+class Reassignment:
+    moved: int
+    warnings: list[str]
+    audit_id: str

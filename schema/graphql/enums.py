@@ -96,3 +96,12 @@ class CodeSortKey(StrEnum):
 @strawberry.enum
 class AuditSortKey(StrEnum):
     AT = "at"
+
+
+@strawberry.enum
+class ResponsibilityKind(StrEnum):
+    HOUSEHOLD = "household"  # a contacted household (党员联系户)
+    UNIT = "unit"            # a unit led (单元长)
+    GRID = "grid"            # a grid role (网格长 or 网格员)
+    CASE = "case"            # an open case assigned
+    WISH = "wish"            # a claimed micro-wish

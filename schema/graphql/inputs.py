@@ -18,6 +18,7 @@ from schema.graphql.enums import (
     PartyOrgKind,
     PersonSortKey,
     PersonTag,
+    ResponsibilityKind,
     SortDirection,
     Urgency,
     VisitMode,
@@ -148,3 +149,10 @@ class ReportCaseInput:
     household_codes: list[str] = strawberry.field(default_factory=list)
     code: str | None = strawberry.field(
         default=None, description="The ledger's number; generated when absent (always for callers with a grid scope).")
+
+
+@strawberry.input(description="One responsibility of the leaving person and who takes it over.")
+class ReassignItem:
+    kind: ResponsibilityKind
+    code: str = strawberry.field(description="The household, unit, grid or case code.")
+    to_key: str = strawberry.field(description="The person who takes it over.")
