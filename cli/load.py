@@ -117,7 +117,9 @@ def print_grouped_issues(report: ImportReport) -> None:
         first = items[0]
         where = ", ".join(_where(i) for i in items[:SHOWN_ROWS])
         more = f" and {len(items) - SHOWN_ROWS} more" if len(items) > SHOWN_ROWS else ""
-        click.echo(f"  {severity} {code} ×{rows}: {first.message}"
+        # One cause, several wordings (e.g. a different sheet kind each): the first is an example.
+        example = "" if all(i.message == first.message for i in items) else "e.g. "
+        click.echo(f"  {severity} {code} ×{rows}: {example}{first.message}"
                    + (f" (value {first.value})" if first.value else ""))
         click.echo(f"      at {where}{more}")
     if len(report.issues) > SHOWN_ISSUES:

@@ -60,6 +60,11 @@ _FOOTER = re.compile(r"^(填表人|填报人|填表日期|填报日期|制表人
                      r"填表单位|合计|总计|说明|注[:：]|备注[:：])")
 
 ProgressHook = Callable[[str, int, int], None]
+# What a clerk can do about persons named by role that stay name-only, by role ('' for the rest).
+UNLINKED_ADVICE = {
+    "caller": "Callers from outside the town stay so, as expected; a 来电号码 that is a resident's phone links them.",
+    "": "Add their ID numbers (e.g. a 网格长身份证号 or 调解人身份证号 column) to link them.",
+}
 
 
 @dataclass(frozen=True)
@@ -131,8 +136,8 @@ class Importer:
             self.report.add(Issue(
                 "role_not_linked", "note",
                 f"{len(group.names)} {group.role}(s) named without an ID number match no single census person of "
-                f"their village by phone or name, and are kept by name: {shown}. Add their ID numbers (e.g. a "
-                "网格长身份证号 or 调解人身份证号 column) to link them.", file, sheet, group.row or None))
+                f"their village by phone or name, and are kept by name: {shown}. "
+                f"{UNLINKED_ADVICE.get(group.role, UNLINKED_ADVICE[''])}", file, sheet, group.row or None))
 
     # --- planning ---------------------------------------------------------------------------------------
 
