@@ -17,7 +17,7 @@ from api.auth import CAN_LOG_VISITS
 from api.compile.selection import current_field
 from api.context import CountingTransaction
 from api.errors import BadInput, NotFound
-from api.resolvers.common import context, new_compiler
+from api.resolvers.common import context, new_compiler, where
 from schema.deadlines import CHINA_TIME
 from schema.freetext import mask_optional
 from schema.graphql.inputs import LogVisitInput
@@ -27,23 +27,8 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=CHINA_TIME)
 CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock a little ahead is not a visit in the future
 NOTE_LENGTH = 2000
 
-# A visitor is a party member or holds a grid or unit role; a scoped caller's visitor belongs inside the scope
-# (lives there or holds a role there).
-LOG = """
-MATCH (h:Household {code: $household}) WHERE h.gridPath STARTS WITH $scopePath
-MATCH (p:Person {key: $visitor})
-WHERE (p:PartyMember OR EXISTS { (p)-[:GRID_CHIEF_OF|GRID_MEMBER_OF|UNIT_CHIEF_OF]->() })
-  AND ($scopePath = '/'
-       OR EXISTS { MATCH (p)-[:MEMBER_OF]->(home:Household) WHERE home.gridPath STARTS WITH $scopePath }
-       OR EXISTS { MATCH (p)-[:GRID_CHIEF_OF|GRID_MEMBER_OF]->(g:Grid) WHERE g.path STARTS WITH $scopePath }
-       OR EXISTS { MATCH (p)-[:UNIT_CHIEF_OF]->(u:Unit) WHERE u.gridPath STARTS WITH $scopePath })
-OPTIONAL MATCH (c:Case {code: $case}) WHERE c.gridPath STARTS WITH $scopePath
-WITH h, p, c WHERE $case IS NULL OR c IS NOT NULL
-CREATE (p)-[:MADE]->(v:Visit {id: $id, at: $at, mode: $mode, note: $note, gridPath: h.gridPath,
-                              visitorName: p.name})-[:TO]->(h)
-FOREACH (raised IN CASE WHEN c IS NULL THEN [] ELSE [c] END | CREATE (v)-[:RAISED]->(raised))
-RETURN v.id AS id
-"""
+# A visitor is a party member or holds a grid or unit role.
+VISITOR = "(p:PartyMember OR EXISTS { (p)-[:GRID_CHIEF_OF|GRID_MEMBER_OF|UNIT_CHIEF_OF]->() })"
 
 
 def log_visit(info: Info, input: LogVisitInput) -> Visit:
@@ -63,11 +48,22 @@ def log_visit(info: Info, input: LogVisitInput) -> Visit:
     visit_id = f"V{at.astimezone(CHINA_TIME):%Y%m%d}-{secrets.token_hex(4)}"
     params: dict[str, Any] = {
         "household": input.household_code, "visitor": input.visitor_key, "case": input.case_code, "id": visit_id,
-        "at": at, "mode": input.mode.value, "note": note, "scopePath": ctx.caller.scope_path or "/"}
+        "at": at, "mode": input.mode.value, "note": note}
     compiler = new_compiler(ctx)
 
+    # The household, the visitor and the case are each resolved within the caller's scope (persons by where
+    # they belong), in the statement that writes.
+    log = (f"MATCH (h:Household {{code: $household}}){where([compiler.reference('Household', 'h')])} "
+           f"MATCH (p:Person {{key: $visitor}}){where([VISITOR, compiler.reference('Person', 'p')])} "
+           f"OPTIONAL MATCH (c:Case {{code: $case}}){where([compiler.reference('Case', 'c')])} "
+           "WITH h, p, c WHERE $case IS NULL OR c IS NOT NULL "
+           "CREATE (p)-[:MADE]->(v:Visit {id: $id, at: $at, mode: $mode, note: $note, gridPath: h.gridPath, "
+           "visitorName: p.name})-[:TO]->(h) "
+           "FOREACH (raised IN CASE WHEN c IS NULL THEN [] ELSE [c] END | CREATE (v)-[:RAISED]->(raised)) "
+           "RETURN v.id AS id")
+
     def work(tx: CountingTransaction) -> Any:
-        if not tx.run(LOG, params):
+        if not tx.run(log, {**params, **compiler.params}):
             what = "household, visitor (a party member or grid staff member)" + (" or case" if input.case_code else "")
             raise NotFound(f"no such {what} in your scope")
         selection = current_field(info._raw_info)
