@@ -1,7 +1,8 @@
 // @query orphaned-responsibilities
 // @title 待接替责任
 // @description Responsibilities whose person can no longer carry them: households contacted, units and grids led,
-// and open cases held by a person who has moved out or died (status movedOut, deceased) or is 70 or older.
+// and open cases held by a person aged 70 or older, or whose status says they moved out or died (movedOut,
+// deceased) where a status is recorded (the census does not record it yet).
 // @param scopePath string = "/" e.g. "/A1/" — the caller's scope: only responsibilities in this grid subtree
 // @param gridCode string = null e.g. "A1-V1" — only in this grid's subtree, within scopePath (a grid outside it, or no such grid: no rows)
 // @param today date = null e.g. "2026-12-01" — the day ages are counted at (default: today)

@@ -24,7 +24,8 @@ WITH leaver, coalesce($today, date()) AS today,
      COLLECT { MATCH (leaver)-[:CONTACTS]->(h:Household) WHERE h.gridPath STARTS WITH $scopePath RETURN h } AS homes
 WITH leaver, today, homes,
      CASE WHEN size(homes) > 0 THEN homes
-          ELSE COLLECT { MATCH (leaver)-[:MEMBER_OF]->(own:Household) RETURN own } END AS near
+          ELSE COLLECT { MATCH (leaver)-[:MEMBER_OF]->(own:Household) WHERE own.gridPath STARTS WITH $scopePath
+                         RETURN own } END AS near
 WITH leaver, today, homes, [h IN near | h.gridPath] AS paths, [h IN near | h.villageCode] AS villages,
      COLLECT { UNWIND near AS h MATCH (h)-[:IN_UNIT]->(u:Unit) RETURN DISTINCT u.code } AS units,
      COLLECT { MATCH (leaver)-[:BELONGS_TO]->(o:PartyOrg) RETURN o.code } AS orgs

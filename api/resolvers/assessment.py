@@ -15,12 +15,13 @@ from api.auth import CAN_RATE_GRIDS
 from api.context import CountingTransaction
 from api.errors import BadInput
 from api.resolvers.common import context
-from queries.library import library
+from queries.library import MAX_LIMIT, library
 from schema.graphql.assessment import GridScorecard
 from schema.scorecard import ScorecardError, measures, period_bounds, rules
 
 
-def _scorecards(info: Info, period: str, grid_code: str | None, level: int | None) -> list[GridScorecard]:
+def _scorecards(info: Info, period: str, grid_code: str | None, level: int | None,
+                limit: int = MAX_LIMIT) -> list[GridScorecard]:
     ctx = context(info)
     try:
         start, end = period_bounds(period)
@@ -30,7 +31,7 @@ def _scorecards(info: Info, period: str, grid_code: str | None, level: int | Non
     queries = library()
     parameters = queries.bind("grid-scorecard", {
         "scopePath": ctx.caller.scope_path or "/", "gridCode": grid_code, "level": level,
-        "periodStart": start, "periodEnd": end})
+        "periodStart": start, "periodEnd": end, "limit": limit})
     rows = ctx.read(queries.get("grid-scorecard").cypher, parameters)
     cards = []
     for row in rows:
@@ -50,7 +51,9 @@ def _scorecards(info: Info, period: str, grid_code: str | None, level: int | Non
 
 def grid_scorecard(info: Info, grid_code: str, period: str) -> GridScorecard | None:
     """One grid's scorecard for a period (its subtree counts); nothing for a grid outside the caller's scope."""
-    return next((card for card in _scorecards(info, period, grid_code, None) if card.grid_code == grid_code), None)
+    code = grid_code.strip()
+    # Narrowed to the grid's subtree, the grid itself comes first (grids in path order).
+    return next((card for card in _scorecards(info, period, code, None, limit=1) if card.grid_code == code), None)
 
 
 def grid_ranking(info: Info, period: str, level: int = 2) -> list[GridScorecard]:

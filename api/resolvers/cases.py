@@ -130,8 +130,8 @@ def dispatch_case(info: Info, code: str, assignee_key: str | None = None, organi
             "WITH c, CASE WHEN size(parts) > 3 THEN '/' + parts[1] + '/' + parts[2] + '/' ELSE c.gridPath END "
             "AS village "
             f"OPTIONAL MATCH (x:{label} {{{key}: $value}}){where([compiler.reference(label, 'x')])} "
-            f"RETURN x.name AS lead, COLLECT {{ MATCH (p:Person){co_found} RETURN p.key }} AS co", params)
-        if found[0]["lead"] is None:
+            f"RETURN x IS NOT NULL AS lead, COLLECT {{ MATCH (p:Person){co_found} RETURN p.key }} AS co", params)
+        if not found[0]["lead"]:
             raise NotFound(f"no {label.lower()} {value!r} in your scope to dispatch to")
         missing = [str(n) for n, key in enumerate(co_handlers, start=1) if key not in set(found[0]["co"])]
         if missing:

@@ -64,8 +64,9 @@ MOVE: dict[ResponsibilityKind, str] = {
                               "  MERGE (t)-[:GRID_CHIEF_OF]->(o)) "
                               "FOREACH (x IN CASE WHEN role = 'GRID_MEMBER_OF' THEN [1] ELSE [] END | "
                               "  MERGE (t)-[m:GRID_MEMBER_OF]->(o) SET m += kept)"),
+    # Setting a property takes the case's write lock, so event numbers do not race with other moves.
     ResponsibilityKind.CASE: ("MATCH (o:Case {code: item.code})-[old:ASSIGNED_TO]->(p) WHERE old.until IS NULL "
-                              "SET old.until = datetime() "
+                              "SET o.status = o.status, old.until = datetime() "
                               "CREATE (o)-[:ASSIGNED_TO {role: coalesce(old.role, 'lead'), since: datetime()}]->(t) "
                               "WITH o, t, COUNT { (o)-[:HAS_EVENT]->() } + 1 AS seq "
                               "CREATE (o)-[:HAS_EVENT]->(:CaseEvent {id: o.code + '#' + toString(seq), seq: seq, "
@@ -85,6 +86,9 @@ def reassign(info: Info, from_key: str, plan: list[ReassignItem], reason: str, f
         raise BadInput(f"plan: at most {MAX_ITEMS} items at a time")
     if len(reason.strip()) < 2:
         raise BadInput("reason: say why the responsibilities move (e.g. 迁出, 去世, 年满70周岁)")
+    repeated = [f"{kind.value} {code}" for (kind, code), n in Counter((i.kind, i.code) for i in plan).items() if n > 1]
+    if repeated:
+        raise BadInput(f"plan: each responsibility once; listed more than once: {', '.join(repeated)}")
     for kind in {item.kind for item in plan}:
         ctx.caller.require(ALLOWED[kind], f"reassign {kind.value}s")
     compiler = new_compiler(ctx)

@@ -108,3 +108,12 @@ def test_roles_and_scope(town_db: Database, town: Town, api: Api) -> None:
     outside = api.post(REASSIGN, {"f": member, "p": [{"kind": "WISH", "code": case, "toKey": heir}], "r": "迁出",
                                   "force": False}, token=beside)
     assert outside["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_a_responsibility_listed_twice_is_refused(town_db: Database, town: Town, api: Api) -> None:
+    member, unit, _, _ = leaving_member(town_db, town)
+    heir = successor(town, member)
+    plan = [{"kind": "UNIT", "code": unit, "toKey": heir}, {"kind": "UNIT", "code": unit, "toKey": member}]
+    error = api.post(REASSIGN, {"f": member, "p": plan, "r": "迁出", "force": False})["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "more than once" in error["message"]
+    assert unit in holdings(town_db, member)["units"]

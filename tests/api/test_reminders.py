@@ -113,3 +113,9 @@ def test_notifications_in_graphql_are_scoped_and_marked_read(town_db: Database, 
     assert {n["id"] for n in unread} == in_scope - set(sorted(in_scope)[:2])
     every = api.data("{ notifications(unreadOnly: false, first: 100) { nodes { id read } } }", token=staff)
     assert sum(n["read"] for n in every["notifications"]["nodes"]) == 2
+
+
+def test_analysts_neither_read_nor_mark_notifications(town_db: Database, api: Api) -> None:
+    remind(town_db, 24, NOW)
+    for query in ("{ notifications { totalCount } }", 'mutation { markRead(ids: ["x"]) }'):
+        assert api.post(query, role=Role.ANALYST)["errors"][0]["extensions"]["code"] == "FORBIDDEN"
