@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from graph.database import Database
 from loaders.state import NamedPerson, RunState
 
-# By the village grid's path (the households' gridPath is indexed), then its code.
+# By the village grid's path (the households' gridPath is indexed), then its code; only the residents that
+# bear a name or phone the village's name-only persons have (the others cannot match, and a village's whole
+# census is many rows to send).
 RESIDENTS = """
 UNWIND $villages AS village
 MATCH (h:Household) WHERE h.gridPath STARTS WITH village.path AND h.villageCode = village.code
 MATCH (h)<-[:MEMBER_OF]-(p:Person)
+WHERE p.name IN village.names OR p.phoneHash IN village.phones
 RETURN village.code AS village, p.key AS key, p.name AS name, p.phoneHash AS phone
 """
 
@@ -68,9 +71,14 @@ def link_named_persons(db: Database, state: RunState, write: bool) -> tuple[int,
     named = state.named
     if not named:
         return 0, []
-    codes = sorted({person.village for person in named.values()})
-    villages = [{"code": code, "path": state.grids.by_code[code].path if code in state.grids.by_code else f"/{code}/"}
-                for code in codes]
+    names: dict[str, set[str]] = defaultdict(set)
+    phones: dict[str, set[str]] = defaultdict(set)
+    for person in named.values():
+        names[person.village].add(person.name)
+        if person.phone_hash:
+            phones[person.village].add(person.phone_hash)
+    villages = [{"code": code, "path": state.grids.by_code[code].path if code in state.grids.by_code else f"/{code}/",
+                 "names": sorted(names[code]), "phones": sorted(phones[code])} for code in sorted(names)]
     by_name: dict[tuple[str, str], set[str]] = defaultdict(set)
     by_phone: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in db.read(RESIDENTS, {"villages": villages}):
