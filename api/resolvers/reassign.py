@@ -18,6 +18,7 @@ from strawberry.types import Info
 
 from api.auth import Role
 from api.compile.catalog import OPEN_LIST
+from api.compile.compiler import Compiler
 from api.context import CountingTransaction
 from api.errors import BadInput, ContactRefused, NotFound
 from api.resolvers.common import context, new_compiler, where
@@ -93,7 +94,6 @@ def reassign(info: Info, from_key: str, plan: list[ReassignItem], reason: str, f
         ctx.caller.require(ALLOWED[kind], f"reassign {kind.value}s")
     compiler = new_compiler(ctx)
     person_scope = compiler.reference("Person", "p")
-    target_scope = compiler.reference("Person", "t")
     items = [{"index": n, "kind": item.kind.value, "code": item.code, "to": item.to_key}
              for n, item in enumerate(plan, start=1)]
     params: dict[str, Any] = {"from": from_key, "actor": ctx.caller.name, "reason": mask_numbers(reason.strip()),
@@ -102,8 +102,7 @@ def reassign(info: Info, from_key: str, plan: list[ReassignItem], reason: str, f
     def work(tx: CountingTransaction) -> Reassignment:
         if not tx.run(f"MATCH (p:Person {{key: $from}}){where([person_scope])} RETURN p.key AS key", params):
             raise NotFound(f"no person {from_key!r} in your scope")
-        warnings = _check(tx, items, params, compiler_scope=compiler.scope, target_scope=target_scope,
-                          force=force)
+        warnings = _check(tx, items, params, compiler, force=force)
         for kind in ResponsibilityKind:
             chosen = [i for i in items if i["kind"] == kind.value]
             if chosen:
@@ -119,20 +118,20 @@ def reassign(info: Info, from_key: str, plan: list[ReassignItem], reason: str, f
     return result
 
 
-def _check(tx: CountingTransaction, items: list[dict[str, Any]], params: dict[str, Any], *,
-           compiler_scope: Any, target_scope: str | None, force: bool) -> list[str]:
+def _check(tx: CountingTransaction, items: list[dict[str, Any]], params: dict[str, Any], compiler: Compiler, *,
+           force: bool) -> list[str]:
     """Every item is held by the leaving person and taken by someone in scope; refuse the plan otherwise."""
     problems: list[str] = []
     for kind in ResponsibilityKind:
         chosen = [i for i in items if i["kind"] == kind.value]
         if not chosen:
             continue
-        object_scope = compiler_scope(SCOPE_OF[kind], "o")
+        object_scope = compiler.scope(SCOPE_OF[kind], "o")
         rows = tx.run(
             "MATCH (p:Person {key: $from}) UNWIND $items AS item "
             f"WITH p, item, EXISTS {{ {HOLDS[kind]}{' AND ' if 'WHERE' in HOLDS[kind] else ' WHERE '}"
             f"{object_scope or 'true'} }} AS held "
-            f"OPTIONAL MATCH (t:Person {{key: item.to}}){where([target_scope])} "
+            f"OPTIONAL MATCH (t:Person {{key: item.to}}){where([compiler.reference('Person', 't')])} "
             "RETURN item.index AS index, held, t IS NOT NULL AS taker, "
             "t:PartyMember AS member, t.birthDate AS born, COUNT { (t)-[:CONTACTS]->(:Household) } AS load, "
             "t.key = $from AS same", {**params, "items": chosen})
