@@ -35,8 +35,9 @@ class StaffRecord:
 
 FETCH = """
 UNWIND $rows AS row
-OPTIONAL MATCH (p:Person {key: row.key})-[r:GRID_CHIEF_OF|GRID_MEMBER_OF]->(:Grid {code: row.grid})
-RETURN row.i AS i, collect([type(r), r.kind, r.department]) AS posts
+OPTIONAL MATCH (p:Person {key: row.key})
+RETURN row.i AS i, CASE WHEN p IS NULL THEN [] ELSE
+  [(p)-[r:GRID_CHIEF_OF|GRID_MEMBER_OF]->(g) WHERE g.code = row.grid | [type(r), r.kind, r.department]] END AS posts
 """
 
 WRITE = """
