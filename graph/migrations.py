@@ -1,5 +1,10 @@
 """Versioned schema migrations: constraints, indexes and the full-text index, recorded in the graph.
 
+The constraints and indexes the graph needs are described by the model (:mod:`schema.model`: each node type's
+key, indexed properties and indexes); :func:`pending` turns what no migration creates yet into the statements of
+the next migration. Migrations already released stay exactly as they ran (a test checks that together they create
+what the model describes, no more and no less).
+
 Each migration is a list of idempotent statements (``IF NOT EXISTS``). Applied migrations are recorded as
 ``(:SchemaMigration {version, description, appliedAt})``; ``migrate`` applies those not yet recorded, so
 running it twice changes nothing. Schema statements run one per auto-commit transaction (Neo4j does not mix
@@ -9,12 +14,14 @@ succeed, so an interrupted migration is simply applied again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, LiteralString
 
 from graph.database import Database
 from graph.errors import GraphError
+from schema.model import NODE_TYPES, IndexKind, SchemaObject
 
 if TYPE_CHECKING:
     from schema.sensitive import SensitiveData
@@ -116,6 +123,51 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX visit_at IF NOT EXISTS FOR (n:Visit) ON (n.at)",
     )),
 )
+
+
+# What a migration's CREATE statement makes: constraint or index kind, name, label and properties.
+_CONSTRAINT = re.compile(r"CREATE CONSTRAINT (\w+) IF NOT EXISTS FOR \(\w+:(\w+)\) REQUIRE \w+\.(\w+) IS UNIQUE")
+_INDEX = re.compile(r"CREATE (TEXT |FULLTEXT )?INDEX (\w+) IF NOT EXISTS FOR \(\w+:(\w+)\) ON (?:EACH )?[(\[]([^)\]]*)")
+BOOKKEEPING = frozenset({"schema_migration_version"})  # the migrations' own record, not part of the model
+
+
+def created_by_migrations() -> set[SchemaObject]:
+    """The constraints and indexes the migrations create (other than their own bookkeeping)."""
+    created: set[SchemaObject] = set()
+    for migration in MIGRATIONS:
+        for statement in migration.statements:
+            if (constraint := _CONSTRAINT.match(statement)) is not None:
+                name, label, key = constraint.groups()
+                created.add(SchemaObject("constraint", name, label, (key,)))
+            elif (index := _INDEX.match(statement)) is not None:
+                kind, name, label, properties = index.groups()
+                created.add(SchemaObject((kind or "range").strip().lower(), name, label,
+                                         tuple(re.findall(r"\w+\.(\w+)", properties))))
+    return {obj for obj in created if obj.name not in BOOKKEEPING}
+
+
+def described_by_model() -> set[SchemaObject]:
+    """The constraints and indexes :mod:`schema.model` describes."""
+    return {obj for node_type in NODE_TYPES.values() for obj in node_type.schema_objects()}
+
+
+def create_statement(obj: SchemaObject) -> str:
+    """The idempotent ``CREATE`` statement of a constraint or index (full-text: the cjk analyzer)."""
+    if obj.kind == "constraint":
+        return (f"CREATE CONSTRAINT {obj.name} IF NOT EXISTS FOR (n:{obj.label}) "
+                f"REQUIRE n.{obj.properties[0]} IS UNIQUE")
+    on = ", ".join(f"n.{name}" for name in obj.properties)
+    if obj.kind == IndexKind.FULLTEXT:
+        return (f"CREATE FULLTEXT INDEX {obj.name} IF NOT EXISTS FOR (n:{obj.label}) ON EACH [{on}] "
+                "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}")
+    prefix = "TEXT " if obj.kind == IndexKind.TEXT else ""
+    return f"CREATE {prefix}INDEX {obj.name} IF NOT EXISTS FOR (n:{obj.label}) ON ({on})"
+
+
+def pending() -> list[str]:
+    """The statements of a migration still to write: what the model describes and no migration creates."""
+    missing = described_by_model() - created_by_migrations()
+    return [create_statement(obj) for obj in sorted(missing, key=lambda o: (o.label, o.name))]
 
 
 def applied_versions(db: Database) -> set[int]:

@@ -58,6 +58,7 @@ from queries.errors import (
     ProtectedLabel,
     ProtectedProperty,
 )
+from schema.model import NODE_TYPES, Sensitivity
 
 ALLOWED_PROCEDURES: frozenset[str] = frozenset({
     "db.index.fulltext.queryNodes",
@@ -75,9 +76,14 @@ ALLOWED_FUNCTION_NAMESPACES: frozenset[str] = frozenset({
     "date", "datetime", "localdatetime", "localtime", "time", "duration", "point", "vector",
 })
 
-PROTECTED_PROPERTIES: frozenset[str] = frozenset({"idHash", "idCipher", "phoneHash", "phoneCipher", "tokenHash",
-                                                  "descriptionCipher", "noteCipher"})
-TAGS_PROPERTY = "tags"
+# From the model's sensitivity of each property: secret ones (hashes, ciphertext) are never read; restricted ones
+# (person tags) only by roles that may see them.
+PROTECTED_PROPERTIES: frozenset[str] = frozenset(
+    name for node_type in NODE_TYPES.values() for name, level in node_type.sensitive.items()
+    if level is Sensitivity.SECRET)
+RESTRICTED_PROPERTIES: frozenset[str] = frozenset(
+    name for node_type in NODE_TYPES.values() for name, level in node_type.sensitive.items()
+    if level is Sensitivity.RESTRICTED)
 KEY_PROPERTY = "key"   # Person.key embeds the ID hash (until keys are opaque)
 PROTECTED_LABELS: frozenset[str] = frozenset({"AuditEntry", "ApiToken"})
 AUDIT_LABEL = "AuditEntry"
@@ -252,7 +258,7 @@ class Visibility:
     @property
     def hidden_properties(self) -> frozenset[str]:
         """Property keys removed from every value returned."""
-        return (PROTECTED_PROPERTIES | (frozenset() if self.tags else {TAGS_PROPERTY})
+        return (PROTECTED_PROPERTIES | (frozenset() if self.tags else RESTRICTED_PROPERTIES)
                 | (frozenset() if self.keys else {KEY_PROPERTY}))
 
     @property
@@ -273,7 +279,7 @@ def check_statement(query: str, *, allow_tags: bool = False, allow_keys: bool = 
     if not tokens:
         raise CypherInvalid("the statement is empty; send a Cypher query such as MATCH (n:Grid) RETURN count(n)")
     _first_word(tokens)
-    protected = {p.lower() for p in PROTECTED_PROPERTIES} | (set() if allow_tags else {TAGS_PROPERTY})
+    protected = {p.lower() for p in PROTECTED_PROPERTIES | (frozenset() if allow_tags else RESTRICTED_PROPERTIES)}
     labels = {label.lower() for label in PROTECTED_LABELS - ({AUDIT_LABEL} if allow_audit else set())}
     variables = _declared_names(tokens)
     for index, token in enumerate(tokens):

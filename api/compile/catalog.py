@@ -1,5 +1,9 @@
 """The fixed Cypher fragments of every GraphQL object type (see :mod:`api.compile.specs`).
 
+Fields, equality filters and sort keys that read a property as it is stored come from the model (added by
+:class:`api.compile.specs.Spec`); the fragments here are the others: relationships, computed values, filters that
+are not an equality on a property.
+
 Scope predicates say when a node lies in the caller's grid subtree: by ``gridPath``/``path`` with an indexed
 ``STARTS WITH $scopePath``; a person is in scope (may be read) when they live in, contact, serve, chair a unit
 of, mediate, claim, or are involved in or assigned something in the subtree. What a mutation names and what a
@@ -103,9 +107,7 @@ def _props(*names: str) -> dict[str, Prop | Rel | Embed]:
 
 
 PERSON_FIELDS: dict[str, Prop | Rel | Embed] = {
-    **_props("key", "name", "sex", "birthDate", "idMasked", "phoneMasked"),
     "age": Prop("CASE WHEN {v}.birthDate IS NULL THEN null ELSE duration.between({v}.birthDate, date()).years END"),
-    "tags": Prop("coalesce({v}.tags, [])", roles=CAN_SEE_TAGS),
     "relation": Prop("head(COLLECT { MATCH ({v})-[lm:MEMBER_OF]->(:Household) RETURN lm.relation })",
                      scoped="head(COLLECT { MATCH ({v})-[lm:MEMBER_OF]->(lh:Household) "
                             "WHERE lh.gridPath STARTS WITH $scopePath RETURN lm.relation })"),
@@ -124,17 +126,14 @@ PERSON_FIELDS: dict[str, Prop | Rel | Embed] = {
     "visits": Rel("Visit", "({v})-[:MADE]->({t}:Visit)", many=True, order="{t}.at DESC, {t}.id"),
 }
 PERSON_FILTERS = {
-    "name": Filter("{v}.name = {p}"),
     "idNumber": Filter("{v}.idHash = {p}", identifier="id"),
     "phone": Filter("{v}.phoneHash = {p}", identifier="phone"),
     "householdCode": Filter("EXISTS { MATCH ({v})-[:MEMBER_OF]->(fh:Household) WHERE fh.code = {p} }"),
     "tag": Filter("{p} IN {v}.tags", roles=CAN_SEE_TAGS),
 }
-PERSON_SORT = {"key": "key", "name": "name", "birthDate": "birthDate"}
 
 SPECS: dict[str, Spec] = {s.name: s for s in (
     Spec("Region", "Region", scope=REGION_IN_SCOPE, fields={
-        **_props("code", "level"),
         "name": Prop("coalesce({v}.name, head(COLLECT { MATCH (ng:Grid)-[:IN_REGION]->({v}) "
                      "RETURN ng.name ORDER BY ng.level DESC, ng.code LIMIT 1 }))"),
         "parent": Rel("Region", "({v})-[:PART_OF]->({t}:Region)"),
@@ -149,12 +148,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "openCases": Rel("Case", f"{REGION_GRIDS}, ({{t}}:Case)", connection=True,
                          where=f"{{t}}.gridPath STARTS WITH {{r}}.path AND {{t}}.status IN {OPEN_LIST} "
                                f"AND {TOP_REGION_GRID}"),
-    }, sort={"code": "code", "name": "name"}, filters={
-        "level": Filter("{v}.level = {p}"),
-        "name": Filter("{v}.name = {p}"),
     }),
     Spec("Grid", "Grid", scope=GRID_IN_SCOPE, fields={
-        **_props("code", "name", "level", "kind", "starRating", "path"),
         "parent": Rel("Grid", "({v})-[:PART_OF]->({t}:Grid)"),
         "children": Rel("Grid", "({t}:Grid)-[:PART_OF]->({v})", many=True, order="{t}.code"),
         "region": Rel("Region", "({v})-[:IN_REGION]->({t}:Region)"),
@@ -172,19 +167,15 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "organizations": Rel("Organization", "({t}:Organization)-[:LOCATED_IN]->({v})", many=True,
                              order="{t}.code"),
         "partyOrgs": Rel("PartyOrg", "({t}:PartyOrg)-[:ANCHORED_IN]->({v})", many=True, order="{t}.code"),
-    }, sort={"code": "code", "name": "name", "level": "level", "starRating": "starRating"}, filters={
-        "level": Filter("{v}.level = {p}"),
-        "kind": Filter("{v}.kind = {p}"),
+    }, filters={
         "parentCode": Filter("EXISTS { MATCH ({v})-[:PART_OF]->(fp:Grid) WHERE fp.code = {p} }"),
     }),
     Spec("Unit", "Unit", scope=IN_SCOPE, fields={
-        **_props("code", "name"),
         "grid": Rel("Grid", "({v})-[:IN_GRID]->({t}:Grid)"),
         "chiefs": Rel("Person", "({t}:Person)-[:UNIT_CHIEF_OF]->({v})", many=True, order="{t}.key"),
         "households": Rel("Household", "({t}:Household)-[:IN_UNIT]->({v})", many=True, order="{t}.code"),
-    }, sort={"code": "code", "name": "name"}),
+    }),
     Spec("Household", "Household", scope=IN_SCOPE, fields={
-        **_props("code", "number", "address", "villageCode"),
         "grid": Rel("Grid", "({v})-[:IN_GRID]->({t}:Grid)"),
         "village": Rel("Region", "(:Grid {code: {v}.villageCode})-[:IN_REGION]->({t}:Region)",
                        where="{t}.level = 'village'"),
@@ -197,10 +188,9 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "cases": Rel("Case", "({t}:Case)-[:INVOLVES]->({v})", connection=True),
         "lastVisitedAt": Prop(LAST_VISITED),
         "visits": Rel("Visit", "({t}:Visit)-[:TO]->({v})", many=True, order="{t}.at DESC, {t}.id"),
-    }, sort={"code": "code", "number": "number", "address": "address"}, filters={
+    }, filters={
         "codes": Filter("{v}.code IN {p}"),
         "gridCode": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
-        "villageCode": Filter("{v}.villageCode = {p}"),
         # Per household, one seek of its village grid; households(filter: {village}) starts from the grid instead.
         "village": Filter("EXISTS { MATCH (vg:Grid {code: {v}.villageCode}) WHERE "
                           + VILLAGE_GRID.replace("{g}", "vg") + " }"),
@@ -208,7 +198,7 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "contacted": Filter("EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }",
                             when_false="NOT EXISTS { MATCH (:PartyMember)-[:CONTACTS]->({v}) }"),
     }),
-    Spec("Person", "Person", scope=PERSON_IN_SCOPE, fields=PERSON_FIELDS, sort=PERSON_SORT, filters=PERSON_FILTERS),
+    Spec("Person", "Person", scope=PERSON_IN_SCOPE, fields=PERSON_FIELDS, filters=PERSON_FILTERS),
     Spec("PartyMember", "Person", scope=PERSON_IN_SCOPE, fields={
         **PERSON_FIELDS,
         "person": Embed("Person", "{v}"),
@@ -217,26 +207,19 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "overloaded": Prop(f"{CONTACT_COUNT} > {CONTACT_LIMIT}"),
         "exempt": Prop(f"{{v}}.birthDate <= date() - duration({{years: {CONTACT_EXEMPT_AGE}}})"),
         "households": Rel("Household", "({v})-[:CONTACTS]->({t}:Household)", connection=True),
-    }, sort=PERSON_SORT, filters=PERSON_FILTERS),
+    }, filters=PERSON_FILTERS),
     Spec("PartyOrg", "PartyOrg", scope=PARTY_ORG_IN_SCOPE, fields={
-        **_props("code", "name", "kind"),
         "parent": Rel("PartyOrg", "({v})-[:PART_OF]->({t}:PartyOrg)"),
         "children": Rel("PartyOrg", "({t}:PartyOrg)-[:PART_OF]->({v})", many=True, order="{t}.code"),
         "grid": Rel("Grid", "({v})-[:ANCHORED_IN]->({t}:Grid)"),
         "members": Rel("PartyMember", "({t}:PartyMember)-[:BELONGS_TO]->({v})", connection=True),
-    }, sort={"code": "code", "name": "name"}, filters={"kind": Filter("{v}.kind = {p}")}),
+    }),
     Spec("Organization", "Organization", scope=IN_SCOPE, fields={
-        **_props("code", "name", "kind"),
         "grid": Rel("Grid", "({v})-[:LOCATED_IN]->({t}:Grid)"),
         "staff": Rel("Person", "({t}:Person)-[:WORKS_FOR]->({v})", many=True, order="{t}.key"),
         "cases": Rel("Case", "({v})<-[{r}:ASSIGNED_TO]-({t}:Case)", connection=True, where=CURRENT),
-    }, sort={"code": "code", "name": "name"}, filters={"kind": Filter("{v}.kind = {p}")}),
+    }),
     Spec("Case", "Case", scope=IN_SCOPE, fields={
-        **_props("code", "kind", "category", "title", "description", "status", "level", "reportedAt",
-                 "deadline", "closedAt", "satisfaction", "source", "extensionUntil", "extensionReason",
-                 "extensionRequestedBy"),
-        "extensionRequested": Prop("coalesce({v}.extensionRequested, false)"),
-        "extensions": Prop("coalesce({v}.extensions, 0)"),
         "timeLeft": Prop(f"CASE WHEN {{v}}.status IN {OPEN_LIST} AND {{v}}.deadline IS NOT NULL "
                          "THEN toString(duration.between(datetime(), {v}.deadline)) END"),
         "hoursLeft": Prop(f"CASE WHEN {{v}}.status IN {OPEN_LIST} AND {{v}}.deadline IS NOT NULL "
@@ -266,35 +249,24 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         "mediations": Rel("Mediation", "({t}:Person)-[{r}:MEDIATED]->({v})", many=True, order="{t}.key",
                           row="{mediator: {t}, case: {v}, outcome: {r}.outcome, on: {r}.on}", scope_as="Person"),
         "claimedBy": Rel("Person", "({t}:Person)-[:CLAIMED]->({v})"),
-    }, sort={"code": "code", "reportedAt": "reportedAt", "deadline": "deadline", "status": "status",
-             "kind": "kind", "category": "category"}, filters={
-        "kind": Filter("{v}.kind = {p}"),
-        "status": Filter("{v}.status = {p}"),
-        "category": Filter("{v}.category = {p}"),
+    }, filters={
         "gridCode": Filter("{v}.gridPath CONTAINS {p}", convert=grid_contains),
         "overdue": Filter(OVERDUE, when_false=f"NOT {OVERDUE}"),
         "open": Filter(f"{{v}}.status IN {OPEN_LIST}", when_false=f"NOT {{v}}.status IN {OPEN_LIST}"),
     }),
     Spec("CaseEvent", "CaseEvent", fields={
-        **_props("id", "seq", "at", "action", "fromStatus", "toStatus", "actor", "note", "assignee"),
-        "coHandlers": Prop("coalesce({v}.coHandlers, [])"),
         "case": Rel("Case", "({t}:Case)-[:HAS_EVENT]->({v})"),
     }),
     Spec("Visit", "Visit", scope=IN_SCOPE, fields={
-        **_props("id", "at", "mode", "note"),
         "visitor": Rel("Person", "({t}:Person)-[:MADE]->({v})"),
         "household": Rel("Household", "({v})-[:TO]->({t}:Household)"),
         "raised": Rel("Case", "({v})-[:RAISED]->({t}:Case)"),
-    }, sort={"at": "at"}, filters={}),
+    }),
     Spec("Notification", "Notification", scope=IN_SCOPE, fields={
-        **_props("id", "caseCode", "threshold", "at", "deadline", "recipientKey", "recipientName", "role", "title",
-                 "readAt", "readBy"),
         "read": Prop("{v}.readAt IS NOT NULL"),
         "case": Rel("Case", "({v})-[:ABOUT]->({t}:Case)"),
-    }, sort={"at": "at"}, filters={}),
-    Spec("AuditEntry", "AuditEntry", fields=_props("id", "at", "actor", "role", "action", "target", "reason",
-                                                   "detail"),
-         sort={"at": "at"}, filters={"actor": Filter("{v}.actor = {p}"), "action": Filter("{v}.action = {p}")}),
+    }),
+    Spec("AuditEntry", "AuditEntry", fields={}),
     # Composite rows: maps built by a relationship or a question's query.
     Spec("GridStaff", None, fields={
         "person": Embed("Person", "{v}.person"), "grid": Embed("Grid", "{v}.grid"),

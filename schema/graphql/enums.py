@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import strawberry
 
 from schema.case_flow import CaseAction
 from schema.deadlines import Urgency
+from schema.graphql.derive import sort_enum
 from schema.vocabulary import (
     CaseKind,
     CaseStatus,
@@ -54,48 +56,21 @@ class SensitiveField(StrEnum):
     PHONE = "phone"
 
 
-# Sort keys: values are property names from schema.model's allowlists (checked again by the compiler).
-@strawberry.enum
-class GridSortKey(StrEnum):
-    CODE = "code"
-    NAME = "name"
-    LEVEL = "level"
-    STAR_RATING = "starRating"
-
-
-@strawberry.enum
-class HouseholdSortKey(StrEnum):
-    CODE = "code"
-    NUMBER = "number"
-    ADDRESS = "address"
-
-
-@strawberry.enum
-class PersonSortKey(StrEnum):
-    KEY = "key"
-    NAME = "name"
-    BIRTH_DATE = "birthDate"
-
-
-@strawberry.enum
-class CaseSortKey(StrEnum):
-    CODE = "code"
-    REPORTED_AT = "reportedAt"
-    DEADLINE = "deadline"
-    STATUS = "status"
-    KIND = "kind"
-    CATEGORY = "category"
-
-
-@strawberry.enum
-class CodeSortKey(StrEnum):
-    CODE = "code"
-    NAME = "name"
-
-
-@strawberry.enum
-class AuditSortKey(StrEnum):
-    AT = "at"
+# Sort keys: the model's sort keys of each node type (values are property names; the compiler allows only those).
+if TYPE_CHECKING:  # to the type checker each is an enumeration of strings; at run time it is built from the model
+    GridSortKey = StrEnum
+    HouseholdSortKey = StrEnum
+    PersonSortKey = StrEnum
+    CaseSortKey = StrEnum
+    CodeSortKey = StrEnum
+    AuditSortKey = StrEnum
+else:
+    GridSortKey = sort_enum("GridSortKey", "Grid")
+    HouseholdSortKey = sort_enum("HouseholdSortKey", "Household")
+    PersonSortKey = sort_enum("PersonSortKey", "Person")
+    CaseSortKey = sort_enum("CaseSortKey", "Case")
+    CodeSortKey = sort_enum("CodeSortKey", "Region", "Unit", "PartyOrg", "Organization")
+    AuditSortKey = sort_enum("AuditSortKey", "AuditEntry")
 
 
 @strawberry.enum

@@ -1,4 +1,5 @@
-"""Filter, sort and mutation inputs. Filter fields map one-to-one onto fixed predicates (api/compile/catalog)."""
+"""Filter, sort and mutation inputs. Filter fields map one-to-one onto fixed predicates (api/compile/catalog); the
+equality filters on a property are derived from the model (schema.graphql.derive), the others written here."""
 
 from __future__ import annotations
 
@@ -6,16 +7,14 @@ from datetime import datetime
 
 import strawberry
 
+from schema.graphql.derive import with_properties
 from schema.graphql.enums import (
     AuditSortKey,
     CaseKind,
     CaseSortKey,
-    CaseStatus,
     CodeSortKey,
-    GridKind,
     GridSortKey,
     HouseholdSortKey,
-    PartyOrgKind,
     PersonSortKey,
     PersonTag,
     ResponsibilityKind,
@@ -26,23 +25,22 @@ from schema.graphql.enums import (
 
 
 @strawberry.input
+@with_properties("Grid", filters=True)
 class GridFilter:
-    level: int | None = None
-    kind: GridKind | None = None
     parent_code: str | None = None
 
 
 @strawberry.input
+@with_properties("Region", filters=True)
 class RegionFilter:
-    level: str | None = None
-    name: str | None = strawberry.field(default=None, description="The whole name, exactly.")
+    pass
 
 
 @strawberry.input
+@with_properties("Household", filters=True, after={"": ("codes", "grid_code")})
 class HouseholdFilter:
     codes: list[str] | None = None
     grid_code: str | None = strawberry.field(default=None, description="The grid or any grid above it.")
-    village_code: str | None = strawberry.field(default=None, description="The village grid's code, exactly.")
     village: str | None = strawberry.field(
         default=None, description="A village by the code or name of its village grid or of its village region.")
     number: str | None = strawberry.field(
@@ -51,8 +49,8 @@ class HouseholdFilter:
 
 
 @strawberry.input
+@with_properties("Person", filters=True)
 class PersonFilter:
-    name: str | None = strawberry.field(default=None, description="The whole name, exactly.")
     id_number: str | None = strawberry.field(
         default=None, description="ID number as on the card (18 or 15 characters; spaces, full-width digits and a "
         "lowercase x are fine). Hashed on the server, never stored or logged; the lookup is audited.")
@@ -64,29 +62,29 @@ class PersonFilter:
 
 
 @strawberry.input
+@with_properties("Case", filters=True)
 class CaseFilter:
-    kind: CaseKind | None = None
-    status: CaseStatus | None = None
-    category: str | None = None
     grid_code: str | None = None
     overdue: bool | None = None
     open: bool | None = None
 
 
 @strawberry.input
+@with_properties("Organization", filters=True)
 class KindFilter:
-    kind: str | None = None
+    pass
 
 
 @strawberry.input
+@with_properties("PartyOrg", filters=True)
 class PartyOrgFilter:
-    kind: PartyOrgKind | None = None
+    pass
 
 
 @strawberry.input
+@with_properties("AuditEntry", filters=True)
 class AuditFilter:
-    actor: str | None = None
-    action: str | None = None
+    pass
 
 
 @strawberry.input

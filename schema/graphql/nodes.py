@@ -1,7 +1,8 @@
 """Object types for the graph's nodes, navigable both ways. Lists that can grow long are connections.
 
 Every field is answered from the map the root field's single Cypher query produced (see ``schema.graphql.rows``);
-methods below only declare a field's arguments.
+methods below only declare a field's arguments. The fields that read a property as it is stored come from the
+model (:mod:`schema.model`, added by :func:`schema.graphql.derive.with_properties`); the classes hold the others.
 """
 
 from __future__ import annotations
@@ -12,15 +13,10 @@ import strawberry
 from strawberry.types import Info
 
 from schema.graphql.connection import Connection
+from schema.graphql.derive import with_properties
 from schema.graphql.enums import (
     CaseAction,
-    CaseKind,
-    CaseStatus,
-    EscalationLevel,
     MediationOutcome,
-    PersonTag,
-    Satisfaction,
-    VisitMode,
 )
 from schema.graphql.inputs import (
     CaseFilter,
@@ -37,10 +33,8 @@ from schema.graphql.rows import from_row
 
 @strawberry.type(description="A county, town/street or village/community (12-digit division code). Its "
                              "households, persons, party organisations and cases are those of its grids' subtrees.")
+@with_properties("Region")
 class Region:
-    code: str
-    name: str | None = strawberry.field(description="The region's name (else the name of its grid).")
-    level: str
     parent: Region | None
     children: list[Region]
     grids: list[Grid] = strawberry.field(description="The grids in this region itself (a village: its village grid).")
@@ -73,13 +67,8 @@ class Region:
 
 
 @strawberry.type(description="A management area (level 1), grid (level 2) or micro-grid (level 3).")
+@with_properties("Grid")
 class Grid:
-    code: str
-    name: str
-    level: int
-    kind: str | None
-    star_rating: int | None
-    path: str
     parent: Grid | None
     children: list[Grid]
     region: Region | None
@@ -121,20 +110,16 @@ class GridStaff:
 
 
 @strawberry.type(description="A unit (单元) of a grid: households under a unit chief.")
+@with_properties("Unit")
 class Unit:
-    code: str
-    name: str
     grid: Grid | None
     chiefs: list[Person]
     households: list[Household]
 
 
 @strawberry.type(description="A household (户); its code is <village code>-<household number>.")
+@with_properties("Household")
 class Household:
-    code: str
-    number: str | None
-    address: str | None
-    village_code: str | None
     grid: Grid | None
     village: Region | None = strawberry.field(description="The village (村/社区) of the household's village grid.")
     unit: Unit | None
@@ -153,15 +138,9 @@ class Household:
 
 
 @strawberry.interface(description="Fields every person has. ID and phone numbers are masked.")
+@with_properties("Person", after={"birth_date": ("age",)})
 class PersonFields:
-    key: str
-    name: str
-    sex: str | None
-    birth_date: date | None
     age: int | None
-    tags: list[PersonTag] | None = strawberry.field(description="Sensitive: null for roles not allowed to see it.")
-    id_masked: str | None
-    phone_masked: str | None
     relation: str | None = strawberry.field(description="Relation to the household head (户主, 配偶, 子女 …).")
     is_party_member: bool
     household: Household | None
@@ -203,10 +182,8 @@ class PartyMember(PersonFields):
 
 
 @strawberry.type(description="A party committee, general branch, branch or group.")
+@with_properties("PartyOrg")
 class PartyOrg:
-    code: str
-    name: str
-    kind: str | None
     parent: PartyOrg | None
     children: list[PartyOrg]
     grid: Grid | None
@@ -219,10 +196,8 @@ class PartyOrg:
 
 
 @strawberry.type(description="A department, company, school or other organisation located in a grid.")
+@with_properties("Organization")
 class Organization:
-    code: str
-    name: str
-    kind: str | None
     grid: Grid | None
     staff: list[Person]
 
@@ -234,28 +209,12 @@ class Organization:
 
 
 @strawberry.type(description="A dispute, petition, hotline ticket, order, micro-wish, supervision or project.")
+@with_properties("Case", after={"source": ("overdue", "time_left", "hours_left")})
 class Case:
-    code: str
-    kind: CaseKind
-    category: str | None
-    title: str
-    description: str | None
-    status: CaseStatus
-    level: EscalationLevel | None
-    reported_at: datetime | None
-    deadline: datetime | None
-    closed_at: datetime | None
-    satisfaction: Satisfaction | None
-    source: str | None
     overdue: bool
     time_left: str | None = strawberry.field(description=(
         "Time to the deadline as an ISO 8601 duration (negative once overdue); empty when the case is not open."))
     hours_left: float | None = strawberry.field(description="Hours to the deadline (negative once overdue).")
-    extension_requested: bool = strawberry.field(description="An extension waits for the level above.")
-    extension_until: datetime | None = strawberry.field(description="The deadline asked for (延期至).")
-    extension_reason: str | None
-    extension_requested_by: str | None
-    extensions: int = strawberry.field(description="Extensions granted so far.")
     allowed_moves: list[CaseAction]
     grid: Grid | None
     events: list[CaseEvent]
@@ -284,17 +243,8 @@ class Assignment:
 
 
 @strawberry.type(description="One move of a case; appended, never changed.")
+@with_properties("CaseEvent")
 class CaseEvent:
-    id: str
-    seq: int
-    at: datetime
-    action: str
-    from_status: CaseStatus | None
-    to_status: CaseStatus | None
-    actor: str | None
-    note: str | None
-    assignee: str | None = strawberry.field(description="Dispatches: the lead's person key or organisation code.")
-    co_handlers: list[str] = strawberry.field(description="Dispatches: the co-handlers' person keys.")
     case: Case
 
 
@@ -307,11 +257,8 @@ class Mediation:
 
 
 @strawberry.type(description="A visit (走访) to a household: by whom, when, how, and the case it raised.")
+@with_properties("Visit")
 class Visit:
-    id: str
-    at: datetime
-    mode: VisitMode
-    note: str | None
     visitor: Person | None
     household: Household | None
     raised: Case | None
@@ -327,29 +274,13 @@ class GridRating:
 
 
 @strawberry.type(description="A reminder that a case is due soon or overdue, for its handler or the level above.")
+@with_properties("Notification", after={"title": ("read",)})
 class Notification:
-    id: str
-    case_code: str
-    threshold: str = strawberry.field(description="dueSoon or overdue.")
-    at: datetime
-    deadline: datetime | None
-    recipient_key: str = strawberry.field(description="Person key or organisation code of the recipient.")
-    recipient_name: str | None
-    role: str = strawberry.field(description="handler, or above (the chief of the parent grid).")
-    title: str | None
     read: bool
-    read_at: datetime | None
-    read_by: str | None
     case: Case | None
 
 
 @strawberry.type(description="An entry of the audit trail: who read sensitive data or ran Cypher, and why.")
+@with_properties("AuditEntry")
 class AuditEntry:
-    id: str
-    at: datetime
-    actor: str
-    role: str
-    action: str
-    target: str
-    reason: str | None
-    detail: str | None
+    pass

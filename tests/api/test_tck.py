@@ -248,6 +248,17 @@ class RecordingContext(ApiContext):
         return cast(T, None)
 
 
+def compile_document(document: str, caller: Caller, variables: dict[str, Any] | None = None,
+                     settings: Settings | None = None) -> list[tuple[str, Mapping[str, Any]]]:
+    """The statements (with parameters) a request would send, without a database (for one-off checks)."""
+    settings = settings or Settings.from_env({"GRIDGRAPH_PII_KEY": TEST_PII_KEY, "GRIDGRAPH_MAX_PAGE_SIZE": "50"})
+    context = RecordingContext(db=cast(Database, None), settings=settings,
+                               sensitive=SensitiveData.from_settings(settings), caller=caller)
+    result = build_schema().execute_sync(document, variables, context)
+    assert not result.errors, result.errors
+    return context.recorded.statements
+
+
 def root_field(document: str) -> str:
     operation = next(d for d in parse(document).definitions if isinstance(d, OperationDefinitionNode))
     first = operation.selection_set.selections[0]
