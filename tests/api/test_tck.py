@@ -1,8 +1,8 @@
 """The Cypher each GraphQL document compiles to, pinned as text: no database involved.
 
-Every root field of the schema, with nesting, filters, paging and sort, is compiled for two callers — a town
-admin (no scope) and a grid staff member of ``A1-V1`` (the ``$scopePath`` predicates) — and what would be sent
-to Neo4j (each statement, its parameters, the audit entries it would write, the errors the caller gets) is
+Every root field of Query, with nesting, filters, paging and sort, and most mutations, are compiled for two
+callers — a town admin (no scope) and a grid staff member of ``A1-V1`` (the ``$scopePath`` predicates) — and what
+would be sent to Neo4j (each statement, its parameters, the audit entries it would write, the errors the caller gets) is
 compared with the snapshot in ``tests/api/tck/<rootField>.md``. A change to the compiler or the catalog shows up
 as a diff of those files, reviewed like code. The printed GraphQL schema is pinned the same way
 (``tests/api/tck/schema.graphql``).
