@@ -228,8 +228,15 @@ class Importer:
                                evidence=round(header.evidence, 2),
                                columns={header.headers[i]: f for f, i in header.columns.items()}
                                | {header.headers[i]: f for f, more in header.extra.items() for i in more},
-                               unmapped=list(header.ignored))
+                               unmapped=list(header.ignored),
+                               by_values=[header.headers[header.columns[f]] for f in header.by_values])
         file_summary.sheets.append(summary)
+        if header.by_values:
+            read_as = ", ".join(f"{header.headers[header.columns[f]]} as {f}" for f in header.by_values)
+            self.report.add(Issue("columns_by_values", "note",
+                                  f"no header word names column(s) {read_as}; they were read so because of their "
+                                  "values. If that is wrong, map the header in a --mapping file.",
+                                  _label(ref), ref.sheet, header.row_index + 1), summary)
         if header.ignored:
             self.report.add(Issue("columns_ignored", "warning",
                                   f"column(s) not used by a {header.kind.label} sheet: {', '.join(header.ignored)}.",
