@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from loaders.values import to_halfwidth
+from schema.text import to_halfwidth
 
 
 @dataclass(frozen=True)
