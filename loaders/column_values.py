@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable
 from enum import StrEnum
 
-from loaders.idnumber import check_character
-from loaders.values import to_halfwidth
+from schema.idnumber import check_character
+from schema.text import to_halfwidth
 
 SHARE = 0.8  # of the non-empty values; below it the column stays unread, as any unknown column
 AT_LEAST = 3  # values: one or two cells under a header are no evidence

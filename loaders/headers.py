@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from loaders.column_values import ValueClass, column_class
-from loaders.values import to_halfwidth
+from schema.text import to_halfwidth
 
 
 @dataclass(frozen=True)
