@@ -31,8 +31,8 @@ from api.schema import build_schema
 from api.state import AppState
 from graph.database import Database
 from graph.errors import GraphError
+from graph.pii_key import sensitive_data
 from graph.settings import Settings
-from schema.sensitive import SensitiveData
 
 READY_TIMEOUT = 0.9  # /readyz answers within a second, whatever the database does
 
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         revocations = Revocations()
         refresher = asyncio.create_task(revocations.keep_fresh(db, app_settings.token_refresh))
         try:
-            yield {"app": AppState(settings=app_settings, db=db, sensitive=SensitiveData.from_settings(app_settings),
+            yield {"app": AppState(settings=app_settings, db=db, sensitive=sensitive_data(app_settings),
                                    jwt_key=signing_key(app_settings), schema=build_schema(), metrics=observed,
                                    revocations=revocations)}
         finally:

@@ -32,11 +32,11 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.database import Database
+from graph.local_neo4j import LocalNeo4j
 from graph.migrations import migrate
-from graph.server import LocalNeo4j
+from graph.pii_key import sensitive_data
 from graph.settings import Settings
 from loaders.importer import DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, Importer
-from schema.sensitive import SensitiveData
 from tests.neo4j_fixture import free_port
 
 PASSWORD = "bench-password-123"
@@ -178,7 +178,7 @@ def main() -> None:
                "GRIDGRAPH_QUERY_TIMEOUT": "600"}
         settings = Settings.from_env(env)
         with Database.from_settings(settings) as db:
-            migrate(db, keys=lambda: SensitiveData.from_settings(settings))
+            migrate(db, keys=lambda: sensitive_data(settings))
             rss_before = peak_rss_mb()
             cold, cold_census = run_import(db, settings, source, args.batch_size, args.writers, "on the new server",
                                            process)

@@ -43,12 +43,12 @@ from api.compile.compiler import Compiler  # noqa: E402
 from api.compile.selection import Selection  # noqa: E402
 from api.resolvers.search import name_search  # noqa: E402
 from graph.database import Database  # noqa: E402
+from graph.local_neo4j import LocalNeo4j  # noqa: E402
 from graph.migrations import migrate  # noqa: E402
-from graph.server import LocalNeo4j  # noqa: E402
+from graph.pii_key import sensitive_data  # noqa: E402
 from graph.settings import Settings  # noqa: E402
 from queries.library import Library, library  # noqa: E402
 from schema.graphql.enums import NameMatch  # noqa: E402
-from schema.sensitive import SensitiveData  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 PORT = 7790
@@ -224,7 +224,7 @@ def main() -> None:
     try:
         # The loaders' PII key (var/pii.key of the bench), for migrations that re-key stored data.
         bench_settings = Settings.from_env({"GRIDGRAPH_VAR_DIR": str(OUT / "var")})
-        migrate(db, keys=lambda: SensitiveData.from_settings(bench_settings))
+        migrate(db, keys=lambda: sensitive_data(bench_settings))
         ensure_county(db, args.seed, args.port)
         counts = db.read("MATCH (p:Person) WITH count(p) AS persons MATCH (h:Household) "
                          "WITH persons, count(h) AS households MATCH (c:Case) "

@@ -6,9 +6,9 @@ import click
 
 from cli.common import current_settings, friendly_errors
 from graph.connect import open_database
+from graph.local_neo4j import LocalNeo4j
 from graph.migrations import MIGRATIONS, applied_versions, migrate
-from graph.server import LocalNeo4j
-from schema.sensitive import SensitiveData
+from graph.pii_key import sensitive_data
 
 
 @click.group()
@@ -86,7 +86,7 @@ def migrate_command() -> None:
     """Apply the schema migrations not yet applied (constraints, indexes, full-text)."""
     settings = current_settings()
     with open_database(settings) as database:
-        applied = migrate(database, keys=lambda: SensitiveData.from_settings(settings))
+        applied = migrate(database, keys=lambda: sensitive_data(settings))
         versions = applied_versions(database)
     if applied:
         for migration in applied:

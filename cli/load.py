@@ -102,6 +102,8 @@ def print_sheet_mappings(report: ImportReport) -> None:
             name = f"{file.file}" + (f" [{sheet.sheet}]" if sheet.sheet else "")
             click.echo(f"{name}: {sheet.kind} (header row {sheet.header_row}, evidence {sheet.evidence})")
             click.echo("  columns: " + (", ".join(f"{h} → {f}" for h, f in sheet.columns.items()) or "none"))
+            if sheet.by_values:
+                click.echo("  known by their values, not their header: " + ", ".join(sheet.by_values))
             if sheet.unmapped:
                 click.echo("  not used: " + ", ".join(sheet.unmapped))
 

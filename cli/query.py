@@ -16,12 +16,12 @@ import click
 
 from cli.common import current_settings, friendly_errors
 from graph.connect import open_database
+from graph.pii_key import sensitive_data
 from queries.adhoc import run_adhoc
 from queries.header import QuerySpec
 from queries.identity import ID_NUMBER_PARAM
 from queries.library import library
 from queries.output import FORMATS, write_csv, write_json, write_table, write_xlsx
-from schema.sensitive import SensitiveData
 
 CLI_ROLE = "cli"
 
@@ -109,7 +109,7 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
     spec = queries.get(name)
     raw = _named_parameters(spec, params)
     settings = current_settings()
-    sensitive = SensitiveData.from_settings(settings) if ID_NUMBER_PARAM in raw else None
+    sensitive = sensitive_data(settings) if ID_NUMBER_PARAM in raw else None
     queries.bind(name, raw, sensitive)  # parameter errors before connecting
     with open_database(settings) as db:
         result = queries.run(db, name, raw, sensitive=sensitive, actor=getpass.getuser(), role=CLI_ROLE)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from graph.database import Database
+from graph.local_neo4j import LocalNeo4j
 from graph.migrations import migrate
-from graph.server import LocalNeo4j
+from graph.pii_key import sensitive_data
 from graph.settings import Settings
-from schema.sensitive import SensitiveData
 
 
 def open_database(settings: Settings, *, start_local: bool = True, apply_migrations: bool = False) -> Database:
@@ -17,7 +17,7 @@ def open_database(settings: Settings, *, start_local: bool = True, apply_migrati
     try:
         db.verify()
         if apply_migrations:
-            migrate(db, keys=lambda: SensitiveData.from_settings(settings))
+            migrate(db, keys=lambda: sensitive_data(settings))
     except BaseException:
         db.close()
         raise

@@ -67,7 +67,7 @@ def connection_target(settings: Settings) -> tuple[str, str, str]:
     if settings.neo4j_uri is not None:
         password = settings.neo4j_password.reveal() if settings.neo4j_password else ""
         return settings.neo4j_uri, settings.neo4j_username, password
-    from graph.server import LocalNeo4j
+    from graph.local_neo4j import LocalNeo4j
 
     local = LocalNeo4j.from_settings(settings)
     return local.uri, "neo4j", local.password

@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from loaders.values import to_halfwidth
+from loaders.column_values import ValueClass, column_class
+from schema.text import to_halfwidth
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class SheetKind:
     required: frozenset[str]
     alternatives: Mapping[str, frozenset[str]] = field(default_factory=dict)
     title_words: tuple[str, ...] = ()  # words of a sheet's, file's or title row's name that are evidence too
+    # The field a column is when no synonym names its header but its values do (a column of ID numbers).
+    by_values: Mapping[ValueClass, str] = field(default_factory=dict)
 
     def column(self, field: str) -> Column:
         return next(c for c in self.columns if c.field == field)
@@ -110,6 +113,7 @@ CENSUS = SheetKind(
     required=frozenset({"name", "household", "grid"}),
     alternatives={"grid": frozenset({"village"})},
     title_words=("人口", "户籍", "居民信息", "采集表", "普查", "户口", "家庭成员"),
+    by_values={ValueClass.ID_NUMBER: "id_number", ValueClass.MOBILE: "phone"},
 )
 
 GRIDS = SheetKind(
@@ -292,6 +296,7 @@ STAFF = SheetKind(
     required=frozenset({"name", "grid", "role"}),
     alternatives={"grid": frozenset({"village"})},
     title_words=("网格员", "花名册", "网格长", "网格力量"),
+    by_values={ValueClass.ID_NUMBER: "id_number", ValueClass.MOBILE: "phone"},
 )
 
 # The order sheets are imported in: what a sheet refers to is loaded before it.
@@ -356,6 +361,7 @@ class HeaderMatch:
     ignored: tuple[str, ...]
     extra: dict[str, tuple[int, ...]] = field(default_factory=dict)
     evidence: float = 0.0
+    by_values: tuple[str, ...] = ()  # fields whose column was known by its values, not its header
 
 
 @dataclass(frozen=True)
@@ -367,18 +373,19 @@ class Closest:
     headers: tuple[str, ...]
 
 
-def match_kind(kind: SheetKind, cells: Sequence[object],
-               overrides: Mapping[str, str] | None = None) -> tuple[dict[str, int], list[str], dict[str, list[int]]]:
-    """Map each header cell to a field of ``kind``: (field → column, headers not used, field → more columns).
+def match_kind(kind: SheetKind, cells: Sequence[object], overrides: Mapping[str, str] | None = None,
+               below: Sequence[Sequence[object]] = ()) -> ColumnMatch:
+    """Map each header cell to a field of ``kind``.
 
-    ``overrides`` maps normalised headers to fields (from a mapping file), before the synonyms.
+    ``overrides`` maps normalised headers to fields (from a mapping file), before the synonyms. ``below`` are
+    the rows under the header: a column no word names is the kind's field for what its values are
+    (:attr:`SheetKind.by_values`), if that field has no column yet.
     """
     lookup = _LOOKUPS[kind.name]
     multiple = {c.field for c in kind.columns if c.multiple}
     fields = {c.field for c in kind.columns}
-    mapped: dict[str, int] = {}
-    extra: dict[str, list[int]] = {}
-    ignored: list[str] = []
+    found = ColumnMatch()
+    unknown: list[tuple[int, str]] = []
     for index, cell in enumerate(cells):
         header = normalise_header(cell)
         if not header:
@@ -391,20 +398,44 @@ def match_kind(kind: SheetKind, cells: Sequence[object],
             candidate = lookup.get(numbered.group(1)) if numbered else None
             if candidate in multiple:
                 field_name = candidate
-        if field_name is not None and field_name not in mapped:
-            mapped[field_name] = index
+        if field_name is not None and field_name not in found.mapped:
+            found.mapped[field_name] = index
         elif field_name is not None and field_name in multiple:
-            extra.setdefault(field_name, []).append(index)
+            found.extra.setdefault(field_name, []).append(index)
+        elif header not in ROW_NUMBERS and field_name is None:
+            unknown.append((index, header))
         elif header not in ROW_NUMBERS:
-            ignored.append(header)
-    return mapped, ignored, extra
+            found.ignored.append(header)
+    for index, header in unknown:
+        known = (column_class(header, (row[index] for row in below if index < len(row)))
+                 if kind.by_values and below else None)
+        field_name = kind.by_values.get(known) if known is not None else None
+        if field_name is not None and field_name not in found.mapped:
+            found.mapped[field_name] = index
+            found.by_values.append(field_name)
+        else:
+            found.ignored.append(header)
+    return found
 
 
-def _weight(kind: SheetKind, cells: Sequence[object], mapped: Mapping[str, int]) -> float:
+@dataclass
+class ColumnMatch:
+    """How a header row maps to a kind's fields: field → column, the headers not used, field → more columns
+    (a field over several), and the fields known by their values."""
+
+    mapped: dict[str, int] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    extra: dict[str, list[int]] = field(default_factory=dict)
+    by_values: list[str] = field(default_factory=list)
+
+
+def _weight(kind: SheetKind, cells: Sequence[object], mapped: Mapping[str, int],
+            by_values: Sequence[str] = ()) -> float:
     score = 0.0
     for field_name, index in mapped.items():
         header = normalise_header(cells[index])
-        score += (2.0 if field_name in kind.signature else 1.0) / max(1, _KINDS_USING.get(header, 1))
+        weight = (2.0 if field_name in kind.signature else 1.0) / max(1, _KINDS_USING.get(header, 1))
+        score += weight / 2 if field_name in by_values else weight  # values say less than a header's word
     return score
 
 
@@ -419,19 +450,20 @@ def find_header(rows: Sequence[Sequence[object]], kinds: Sequence[SheetKind] = K
         above = title + "".join(str(c) for row in rows[:index] for c in row if c)
         best: HeaderMatch | None = None
         for kind in kinds:
-            mapped, ignored, extra = match_kind(kind, cells, overrides)
+            match = match_kind(kind, cells, overrides, rows[index + 1:])
+            mapped, ignored, extra = match.mapped, match.ignored, match.extra
             forced = len(kinds) == 1 and len(mapped) >= 2  # the mapping file says the kind
             if not kind.recognised_by(set(mapped)) and not forced:
                 continue
             if len(mapped) < 2:
                 continue  # one header is no evidence of a kind
-            weight = _weight(kind, cells, mapped)
+            weight = _weight(kind, cells, mapped, match.by_values)
             if any(word in above for word in kind.title_words):
                 weight += 1.5
             if best is None or weight > best.evidence:
                 headers = tuple(normalise_header(c) for c in cells)
                 best = HeaderMatch(kind, index, mapped, headers, tuple(ignored),
-                                   {f: tuple(v) for f, v in extra.items()}, weight)
+                                   {f: tuple(v) for f, v in extra.items()}, weight, tuple(match.by_values))
         if best is not None:
             return best
     return None
@@ -440,9 +472,9 @@ def find_header(rows: Sequence[Sequence[object]], kinds: Sequence[SheetKind] = K
 def closest_kind(rows: Sequence[Sequence[object]]) -> Closest | None:
     """For a sheet no kind matched: the kind whose headers it came closest to, and what that kind lacked."""
     best: tuple[float, Closest] | None = None
-    for cells in rows:
+    for index, cells in enumerate(rows):
         for kind in KINDS:
-            mapped, _, _ = match_kind(kind, cells)
+            mapped = match_kind(kind, cells, below=rows[index + 1:]).mapped
             if not mapped:
                 continue
             weight = _weight(kind, cells, mapped)

@@ -27,6 +27,7 @@ from typing import Any
 from neo4j.exceptions import ConstraintError, DriverError, Neo4jError
 
 from graph.database import Database
+from graph.pii_key import sensitive_data
 from graph.settings import Settings
 from loaders.headers import KINDS, HeaderMatch, closest_kind, find_header, normalise_header, visible_headers
 from loaders.kinds import handler_for
@@ -36,10 +37,9 @@ from loaders.mapping import ClerkMapping
 from loaders.readers import FileHeads, ReadError, ReadLimits, SheetReader, SheetRef, discover, sheet_heads
 from loaders.report import FileSummary, ImportReport, Issue, SheetSummary
 from loaders.state import RunState
-from loaders.values import clean_text, to_halfwidth
 from loaders.xlsx import ExcelError, column_name
 from schema.calendar import working_calendar
-from schema.sensitive import SensitiveData
+from schema.text import clean_text, to_halfwidth
 
 DEFAULT_BATCH_SIZE = 5000
 # Measured on a 2-core machine (county census, warm server): 1 writer 46.6 s, 2 about 32.5 s, 3 about 30.6 s,
@@ -91,7 +91,7 @@ class Importer:
         self.batch_size = batch_size
         self.writers = writers
         self.progress = progress
-        self.sensitive = SensitiveData.from_settings(settings)
+        self.sensitive = sensitive_data(settings)
         self.calendar = working_calendar(settings.holidays_dir)
         self.report = ImportReport(dry_run=dry_run, spool=spool)
         self.limits = ReadLimits.from_settings(settings)
@@ -228,8 +228,15 @@ class Importer:
                                evidence=round(header.evidence, 2),
                                columns={header.headers[i]: f for f, i in header.columns.items()}
                                | {header.headers[i]: f for f, more in header.extra.items() for i in more},
-                               unmapped=list(header.ignored))
+                               unmapped=list(header.ignored),
+                               by_values=[header.headers[header.columns[f]] for f in header.by_values])
         file_summary.sheets.append(summary)
+        if header.by_values:
+            read_as = ", ".join(f"{header.headers[header.columns[f]]} as {f}" for f in header.by_values)
+            self.report.add(Issue("columns_by_values", "note",
+                                  f"no header word names column(s) {read_as}; they were read so because of their "
+                                  "values. If that is wrong, map the header in a --mapping file.",
+                                  _label(ref), ref.sheet, header.row_index + 1), summary)
         if header.ignored:
             self.report.add(Issue("columns_ignored", "warning",
                                   f"column(s) not used by a {header.kind.label} sheet: {', '.join(header.ignored)}.",

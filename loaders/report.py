@@ -58,6 +58,7 @@ class SheetSummary:
     evidence: float | None = None  # the weight of the headers that chose the kind
     columns: dict[str, str] = field(default_factory=dict)  # header → field
     unmapped: list[str] = field(default_factory=list)  # headers no field of the kind reads
+    by_values: list[str] = field(default_factory=list)  # headers read for what their values are
 
     def count(self, status: RowStatus) -> None:
         setattr(self, status, getattr(self, status) + 1)
@@ -161,7 +162,8 @@ class ImportReport:
                  "sheets": [{"sheet": s.sheet, "kind": s.kind, "headerRow": s.header_row, "rows": s.rows,
                              "created": s.created, "updated": s.updated, "unchanged": s.unchanged,
                              "rejected": s.rejected, "warnings": s.warnings, "evidence": s.evidence,
-                             "columns": s.columns, "unmapped": s.unmapped} for s in f.sheets]}
+                             "columns": s.columns, "unmapped": s.unmapped, "byValues": s.by_values}
+                            for s in f.sheets]}
                 for f in self.files
             ],
             "issueCounts": dict(self._codes.most_common()),

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from graph.database import Database
 from loaders.places import grid_short_name, village_key, village_variants
-from loaders.values import ValueProblem, clean_code, clean_name
+from loaders.values import clean_code
 from schema.calendar import WorkingCalendar, working_calendar
 from schema.sensitive import SensitiveData
+from schema.text import ValueProblem, clean_name
 
 
 @dataclass

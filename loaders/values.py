@@ -1,4 +1,6 @@
-"""Normalising what clerks type: text, names, phones, dates, sex, lists, household numbers and codes.
+"""Normalising what clerks type: dates, sex, lists, household numbers, codes and the office words for values.
+
+Text, names and phones are normalised by :mod:`schema.text` and :mod:`schema.phone`, shared with lookups.
 
 Every parser takes a raw cell (str, int, float, date, datetime or None) and returns a clean value, or raises
 :class:`ValueProblem` with a stable code and a message that says what to fix.
@@ -10,56 +12,20 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
-# The words offices use for each value live with the values, in schema/vocabulary.py.
-from schema.vocabulary import CASE_STATUS_ZH, GRID_MEMBER_KIND_ZH, NO_RATING_ZH, POLITICAL_STATUS_ZH, SATISFACTION_ZH
+from schema.text import Cell, ValueProblem, clean_name, clean_text, to_halfwidth
 
-__all__ = ["CASE_STATUS_ZH", "GRID_MEMBER_KIND_ZH", "POLITICAL_STATUS_ZH", "SATISFACTION_ZH"]
+# The words offices use for each value live with the values, in schema/vocabulary.py.
+from schema.vocabulary import CASE_STATUS_ZH, NO_RATING_ZH, POLITICAL_STATUS_ZH, SATISFACTION_ZH
 
 # Case times are stored at China Standard Time; the country has one zone and no daylight saving, so a fixed
 # offset is exact and compares equal across runs.
 CHINA_TZ = timezone(timedelta(hours=8))
 
-Cell = object
-
-_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
-_CJK = r"[\u3400-\u9fff\uf900-\ufaff·•]"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
 _LIST_SEPARATORS = re.compile(r"[、,，/;；\s]+")
 _NAME_SEPARATORS = re.compile(r"[、,，/;；]+")
 _NAME_SEPARATORS_ONE = re.compile(r"[、,，/;；]")
 _NUMBER_SEPARATORS = re.compile(r"[、,，;；\s]+")
-_PHONE_DECORATION = re.compile(r"[\s\-()（）.]")
 EXCEL_EPOCH = date(1899, 12, 30)
-
-
-class ValueProblem(ValueError):
-    """A cell that cannot be used; ``code`` is the report's stable code."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def to_halfwidth(text: str) -> str:
-    """Full-width letters, digits and punctuation (and the ideographic space) as their ASCII forms."""
-    return text.translate(_FULLWIDTH)
-
-
-def clean_text(raw: Cell) -> str | None:
-    """A cell as trimmed text (full-width spaces too); ``None`` for an empty cell. Whole floats lose ``.0``."""
-    if raw is None:
-        return None
-    if isinstance(raw, bool):
-        text = "是" if raw else "否"
-    elif isinstance(raw, float) and raw.is_integer():
-        text = str(int(raw))
-    elif isinstance(raw, datetime):
-        text = raw.isoformat(sep=" ")
-    else:
-        text = str(raw)
-    # str.split() splits on exactly the whitespace \s matches (the ideographic and no-break spaces too).
-    return " ".join(text.split()) or None
 
 
 def clean_code(raw: Cell) -> str | None:
@@ -68,14 +34,6 @@ def clean_code(raw: Cell) -> str | None:
     if text is None:
         return None
     return "".join(to_halfwidth(text).split()).upper() or None
-
-
-def clean_name(raw: Cell) -> str | None:
-    """A person's or place's name: trimmed; spaces between Chinese characters (used to align) removed."""
-    text = clean_text(raw)
-    if text is None:
-        return None
-    return _SPACE_BETWEEN_CJK.sub("", text)
 
 
 def split_list(raw: Cell) -> list[str]:
@@ -102,33 +60,6 @@ def split_positions(raw: Cell) -> list[str | None]:
     if text is None:
         return []
     return [clean_name(part) for part in _NAME_SEPARATORS_ONE.split(text)]
-
-
-def parse_phone(raw: Cell) -> str:
-    """``'+86 138-1234-5678'`` → ``'13812345678'``; landlines keep their area code (``05361234567``).
-
-    Mobile numbers have 11 digits starting with 1; landlines 10-12 digits starting with 0.
-    """
-    text = clean_text(raw) or ""
-    digits = _PHONE_DECORATION.sub("", to_halfwidth(text))
-    if digits.startswith("+"):
-        digits = digits[1:]
-    if digits.startswith("0086"):
-        digits = digits[4:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if not digits.isdigit():
-        raise ValueProblem("phone_invalid", f"{text!r} is not a phone number: only digits, +86, spaces and "
-                                            "dashes are understood.")
-    if digits.startswith("1") and len(digits) == 11:
-        return digits
-    if digits.startswith("0") and 10 <= len(digits) <= 12:
-        return digits
-    raise ValueProblem(
-        "phone_invalid",
-        f"{len(digits)} digits: a mobile number has 11 digits starting with 1, a landline 10-12 digits with its "
-        "area code. Correct the number.",
-    )
 
 
 def _whole_seconds(value: datetime) -> datetime:

@@ -123,6 +123,7 @@ class Workbook:
             self._names = set(self._zip.namelist())
             self.sheets, self._strings_part, self._styles_part, self.date1904 = self._read_workbook()
             self._dates: frozenset[int] | None = None
+            self._padded: dict[int, int] = {}
             self._strings: list[str] | None = None
         except BaseException:
             self._zip.close()
@@ -307,6 +308,12 @@ class Workbook:
             raise WorkbookError(f"{what} are damaged ({error}); open the file in Excel or WPS and save it "
                                 "again.") from None
 
+    def padded_styles(self) -> dict[int, int]:
+        """Cell format index → digits, for the formats that show a whole number zero-padded (``0000``): a 户号
+        typed as 0058 in such a cell is stored as the number 58."""
+        self.date_styles()
+        return self._padded
+
     def date_styles(self) -> frozenset[int]:
         """Indexes of the cell formats (``s``) that show a date or time."""
         if self._dates is not None:
@@ -331,6 +338,8 @@ class Workbook:
             self._parse(self._styles_part, _parser(start, end))
         self._dates = frozenset(i for i, fmt in enumerate(xfs)
                                 if fmt in _DATE_FORMAT_IDS or (fmt in formats and _is_date_format(formats[fmt])))
+        self._padded = {i: len(code) for i, fmt in enumerate(xfs)
+                        if (code := _padding(formats.get(fmt, ""))) and 1 < len(code) <= 12}
         return self._dates
 
     # --- rows -------------------------------------------------------------------------------------------
@@ -354,7 +363,8 @@ class Workbook:
 
     def rows(self, sheet: SheetInfo) -> Iterator[tuple[int, list[object]]]:
         """The rows of a sheet that hold a value, as (Excel row number, cells by column index), in file order."""
-        reader = _RowReader(sheet.name, self.shared_strings(), self.date_styles(), self.date1904, self.limits)
+        reader = _RowReader(sheet.name, self.shared_strings(), self.date_styles(), self.date1904, self.limits,
+                            self.padded_styles())
         for block, names in self._blocks(sheet.part, f"sheet {sheet.name!r}", "sheetData", "row"):
             for row in block:
                 if row.tag == names.row:
@@ -385,6 +395,12 @@ def _normal(path: PurePosixPath) -> PurePosixPath:
         elif part not in (".", ""):
             parts.append(part)
     return PurePosixPath(*parts) if parts else PurePosixPath()
+
+
+def _padding(code: str) -> str:
+    """The zeros of a format that shows whole numbers zero-padded (``0000``, ``"0000"``, ``0000;@``), else ``""``."""
+    first = code.split(";")[0].replace('"', "").replace("\\", "")
+    return first if first and set(first) == {"0"} else ""
 
 
 def _is_date_format(code: str) -> bool:
@@ -430,10 +446,11 @@ class _RowReader:
     """Turns one ``row`` element into (row number, cells), checking the caps."""
 
     def __init__(self, sheet: str, strings: list[str], date_styles: frozenset[int], date1904: bool,
-                 limits: Limits) -> None:
+                 limits: Limits, padded: dict[int, int] | None = None) -> None:
         self.sheet = sheet
         self.strings = strings
         self.date_styles = date_styles
+        self.padded = padded or {}
         self.date1904 = date1904
         self.limits = limits
         self.row_number = 0
@@ -524,6 +541,10 @@ class _RowReader:
             number = float(raw)
         except ValueError:
             return raw
-        if style is not None and style.isdigit() and int(style) in self.date_styles and 0 <= number < 2_958_466:
-            return excel_date(number, self.date1904)
+        if style is not None and style.isdigit():
+            if int(style) in self.date_styles and 0 <= number < 2_958_466:
+                return excel_date(number, self.date1904)
+            digits = self.padded.get(int(style))
+            if digits is not None and number.is_integer() and 0 <= number < 10 ** digits:
+                return str(int(number)).zfill(digits)  # the text the clerk sees, 0058, not the number 58
         return number

@@ -34,8 +34,8 @@ from graph.database import Database
 from graph.errors import QueryTimeout
 from graph.settings import Settings
 from queries.errors import CypherInvalid, CypherLimitError, CypherRefused, CypherTimeout, NotReadOnly
+from queries.neo4j_values import to_jsonable
 from queries.statement import Visibility, check_plan, check_statement
-from queries.values import to_jsonable
 
 ACCESS_MODE_CODE = "Neo.ClientError.Statement.AccessMode"
 EXPLAIN = "EXPLAIN "

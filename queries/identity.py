@@ -8,10 +8,11 @@ audited, and an error about it says what is wrong without repeating any of its d
 
 from __future__ import annotations
 
-from loaders.idnumber import IdNumberError, parse_id_number
-from loaders.values import ValueProblem, parse_phone, to_halfwidth
 from queries.errors import InvalidParameter
+from schema.idnumber import IdNumberError, parse_id_number
+from schema.phone import parse_phone
 from schema.sensitive import SensitiveData, mask_id_number
+from schema.text import ValueProblem, to_halfwidth
 
 ID_NUMBER_PARAM = "idNumber"
 ID_HASH_PARAM = "idHash"

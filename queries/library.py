@@ -29,7 +29,7 @@ from graph.database import Database
 from queries.errors import InvalidParameter, MissingParameter, QueryFileError, UnknownParameter, UnknownQuery
 from queries.header import QuerySpec, parse
 from queries.identity import ID_HASH_PARAM, ID_NUMBER_PARAM, id_hash, masked_id
-from queries.values import to_native
+from queries.neo4j_values import to_native
 from schema.sensitive import SensitiveData
 from schema.vocabulary import CONTACT_EXEMPT_AGE, CONTACT_LIMIT, OPEN_STATUSES, SATISFIED, VULNERABLE_TAGS
 

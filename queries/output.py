@@ -20,7 +20,7 @@ import xlsxwriter
 from rich.console import Console
 from rich.table import Table
 
-from queries.values import to_jsonable
+from queries.neo4j_values import to_jsonable
 
 FORMATS = ("table", "csv", "json", "xlsx")
 LIST_SEPARATOR = "、"

@@ -7,8 +7,8 @@
 - ``person_key``: the key of a person with an ID number, an HMAC of the ID hash under a third key, so that the
   key, which every caller and analyst sees, tells nothing about the hash (and a re-import finds the same key).
 
-The key comes from ``GRIDGRAPH_PII_KEY`` or is generated at first use into ``var/pii.key`` (mode 0600, outside
-the repository). Hash, cipher and person keys use separate keys derived from it.
+The key is passed in (:func:`graph.pii_key.sensitive_data` reads it from ``GRIDGRAPH_PII_KEY`` or from
+``var/pii.key``, generated at first use). Hash, cipher and person keys use separate keys derived from it.
 """
 
 from __future__ import annotations
@@ -21,9 +21,6 @@ import threading
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-from graph.secrets import read_or_create
-from graph.settings import Settings
 
 PERSON_KEY_PREFIX = "pid:"
 LEGACY_PERSON_KEY_PREFIX = "id:"  # keys before migration 4: the prefix and the ID hash itself
@@ -64,15 +61,6 @@ class SensitiveData:
         self._hash_base = hmac.new(self._hash_key, digestmod=hashlib.sha256)
         self._person_key_base = hmac.new(hmac.new(master_key, b"gridgraph/person-key", hashlib.sha256).digest(),
                                          digestmod=hashlib.sha256)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> SensitiveData:
-        """The key from GRIDGRAPH_PII_KEY, or from ``var/pii.key`` (generated on first use)."""
-        if settings.pii_key is not None:
-            text = settings.pii_key.reveal()
-        else:
-            text = read_or_create(settings.var_dir / "pii.key", make=32)
-        return cls(_decode_key(text))
 
     def hash(self, kind: str, value: str) -> str:
         """Keyed hash of a normalised value; ``kind`` ('id', 'phone') keeps the two namespaces apart."""
@@ -129,17 +117,3 @@ class _NoncePool:
             nonce = self._pool[self._offset:self._offset + self.SIZE]
             self._offset += self.SIZE
             return nonce
-
-
-def _decode_key(text: str) -> bytes:
-    padded = text.strip() + "=" * (-len(text.strip()) % 4)
-    try:
-        key = base64.urlsafe_b64decode(padded)
-    except ValueError:
-        key = b""
-    if len(key) < 32:
-        raise ValueError(
-            "GRIDGRAPH_PII_KEY must be base64 of at least 32 random bytes, e.g. the output of "
-            "`python -c \"import secrets; print(secrets.token_urlsafe(32))\"`"
-        )
-    return key

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from graph.database import Database
+from graph.pii_key import sensitive_data
 from graph.settings import Settings
 from schema.sensitive import SensitiveData
 from tests.fixtures.town import TEST_PII_KEY, Town, build_town, write_town
@@ -62,7 +63,7 @@ def town() -> Town:
 @pytest.fixture(scope="session")
 def town_sensitive(settings: Settings) -> SensitiveData:
     """Hashing and encryption with the tests' fixed PII key (the same key ``settings`` carries)."""
-    return SensitiveData.from_settings(settings)
+    return sensitive_data(settings)
 
 
 @pytest.fixture

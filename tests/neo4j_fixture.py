@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from graph.database import Database
+from graph.local_neo4j import LocalNeo4j
 from graph.migrations import migrate
-from graph.server import LocalNeo4j
 
 TEST_PASSWORD = "test-password-123"
 # Memory limits of the test server (1 GB heap): a runaway statement fails well before the heap is full.

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from api.auth import CAN_SEE_TAGS
 from api.compile.specs import Embed, Filter, Prop, Rel, Spec
-from loaders.values import to_halfwidth
 from schema.case_flow import (
     ESCALATION_ORDER,
     EXTENSION_MOVES,
@@ -24,6 +23,7 @@ from schema.case_flow import (
     TRANSITIONS_FROM,
     CaseAction,
 )
+from schema.text import to_halfwidth
 from schema.vocabulary import CONTACT_EXEMPT_AGE, CONTACT_LIMIT, OPEN_STATUSES, CaseStatus
 
 IN_SCOPE = "{v}.gridPath STARTS WITH $scopePath"

@@ -15,10 +15,10 @@ from api.compile.selection import Selection
 from api.compile.shape import Shape
 from api.errors import BadInput
 from api.resolvers.common import Build, answer
-from loaders.values import clean_name
 from schema.graphql.connection import Connection
 from schema.graphql.enums import NameMatch
 from schema.graphql.nodes import Person
+from schema.text import clean_name
 
 MAX_SEARCH_CHARACTERS = 50
 
@@ -31,7 +31,7 @@ def search_persons(info: Info, name: str, match: NameMatch = NameMatch.PREFIX, f
 
 
 def search_text(name: str) -> str:
-    """What was typed, as names are stored (spaces and full-width forms normalised, see loaders.values)."""
+    """What was typed, as names are stored (spaces and full-width forms normalised, see schema.text)."""
     text = clean_name(name) or ""
     if not text:
         raise BadInput("name: type at least one character of the name", field="name")

@@ -1,6 +1,6 @@
 """The processes one benchmark run needs, all on 127.0.0.1 and each on a free port of its own.
 
-- its own Neo4j (:class:`graph.server.LocalNeo4j`) with its home under ``bench/out/api-bench/var/neo4j``,
+- its own Neo4j (:class:`graph.local_neo4j.LocalNeo4j`) with its home under ``bench/out/api-bench/var/neo4j``,
   migrated and loaded with a generated town the first time (the data is reused by later runs);
 - gridgraph's API (``gridgraph serve``) in a subprocess, pointed at that Neo4j;
 - the Neo4j GraphQL Library's minimal server (``bench/neo4j-graphql/server.mjs``) over the same database.
@@ -28,11 +28,11 @@ import httpx
 import psutil
 
 from graph.database import Database
+from graph.local_neo4j import LocalNeo4j
 from graph.migrations import migrate
+from graph.pii_key import sensitive_data
 from graph.secrets import read_or_create
-from graph.server import LocalNeo4j
 from graph.settings import Settings, parse_size
-from schema.sensitive import SensitiveData
 
 BENCH_DIR = Path(__file__).resolve().parent.parent
 OUT_DIR = BENCH_DIR / "out" / "api-bench"
@@ -96,7 +96,7 @@ def start_database(heap: str, pagecache: str) -> BenchDatabase:
     with bench.connect() as db:
         db.verify()
         # The loaders' PII key (var/pii.key of the bench), for migrations that re-key stored data.
-        migrate(db, keys=lambda: SensitiveData.from_settings(Settings.from_env(bench.env())))
+        migrate(db, keys=lambda: sensitive_data(Settings.from_env(bench.env())))
     return bench
 
 

@@ -21,7 +21,7 @@ from neo4j import ManagedTransaction
 from loaders.headers import SheetKind
 from loaders.report import RowStatus, Severity
 from loaders.state import GridInfo, RunState
-from loaders.values import ValueProblem, clean_text
+from schema.text import ValueProblem, clean_text
 
 
 @dataclass(frozen=True)

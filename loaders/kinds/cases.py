@@ -23,25 +23,16 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from loaders.headers import DISPUTES, HOTLINE, WISHES, SheetKind
-from loaders.idnumber import IdNumberError, parse_id_number
 from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Rejected, Row, Skip, changed, native
 from loaders.kinds.staff import MERGE_STAFF, staff_key, staff_person
 from loaders.report import RowStatus
 from loaders.state import GridInfo
-from loaders.values import (
-    ValueProblem,
-    case_status,
-    clean_code,
-    clean_name,
-    clean_text,
-    parse_datetime,
-    satisfaction,
-    split_list,
-    split_names,
-)
+from loaders.values import case_status, clean_code, parse_datetime, satisfaction, split_list, split_names
 from schema.deadlines import URGENCY_ZH, DeadlineError, Urgency, deadline_after, default_limit, limit_from_text
 from schema.freetext import has_numbers, mask_optional
+from schema.idnumber import IdNumberError, parse_id_number
 from schema.sensitive import mask_id_number
+from schema.text import ValueProblem, clean_name, clean_text
 from schema.vocabulary import CASE_CODE_PREFIX, MEDIATION_OUTCOME_ZH, CaseKind
 
 TITLE_LENGTH = 40

@@ -17,23 +17,14 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from loaders.headers import CENSUS
-from loaders.idnumber import IdNumberError, parse_id_number
 from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Rejected, Row, Skip, changed, native
 from loaders.report import RowStatus
 from loaders.state import RunState, SeenHousehold, field_digest
-from loaders.values import (
-    ValueProblem,
-    clean_name,
-    clean_text,
-    household_key,
-    household_number,
-    parse_date_parts,
-    parse_phone,
-    parse_sex,
-    political_status,
-    split_list,
-)
+from loaders.values import household_key, household_number, parse_date_parts, parse_sex, political_status, split_list
+from schema.idnumber import IdNumberError, parse_id_number
+from schema.phone import parse_phone
 from schema.sensitive import mask_id_number, mask_phone
+from schema.text import ValueProblem, clean_name, clean_text
 from schema.vocabulary import PERSON_TAG_ZH
 
 HEAD_RELATIONS = frozenset({"户主", "本人", "户主本人"})

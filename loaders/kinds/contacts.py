@@ -19,11 +19,12 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from loaders.headers import CONTACTS
-from loaders.idnumber import IdNumberError, parse_id_number
 from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Rejected, Row, Skip, native
 from loaders.report import RowStatus
-from loaders.values import ValueProblem, clean_name, clean_text, household_numbers, parse_date
+from loaders.values import household_numbers, parse_date
+from schema.idnumber import IdNumberError, parse_id_number
 from schema.sensitive import mask_id_number
+from schema.text import ValueProblem, clean_name, clean_text
 from schema.vocabulary import CONTACT_EXEMPT_AGE, CONTACT_LIMIT
 
 

@@ -31,18 +31,15 @@ from loaders.places import grid_short_name, village_key, village_variants
 from loaders.report import RowStatus
 from loaders.state import GridInfo
 from loaders.values import (
-    GRID_MEMBER_KIND_ZH,
-    ValueProblem,
     clean_code,
-    clean_name,
-    clean_text,
     grid_level,
     split_list,
     split_names,
     split_positions,
     star_rating,
 )
-from schema.vocabulary import GRID_KIND_ZH
+from schema.text import ValueProblem, clean_name, clean_text
+from schema.vocabulary import GRID_KIND_ZH, GRID_MEMBER_KIND_ZH
 
 
 @dataclass

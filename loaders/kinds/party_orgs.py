@@ -16,7 +16,8 @@ from neo4j import ManagedTransaction
 from loaders.headers import PARTY_ORGS
 from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Row, Skip, changed, native
 from loaders.report import RowStatus
-from loaders.values import ValueProblem, clean_code, clean_name, clean_text
+from loaders.values import clean_code
+from schema.text import ValueProblem, clean_name, clean_text
 from schema.vocabulary import PartyOrgKind
 
 PARTY_ORG_KIND_ZH: dict[str, PartyOrgKind] = {

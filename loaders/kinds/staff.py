@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from loaders.idnumber import IdNumberError, parse_id_number
 from loaders.kinds.base import Emit, Problem
 from loaders.state import RunState
-from loaders.values import ValueProblem, clean_text, parse_phone
+from schema.idnumber import IdNumberError, parse_id_number
+from schema.phone import parse_phone
 from schema.sensitive import SensitiveData, mask_id_number, mask_phone
+from schema.text import ValueProblem, clean_text
 
 
 def staff_key(sensitive: SensitiveData, name: str, village_code: str) -> str:

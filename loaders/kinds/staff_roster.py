@@ -19,7 +19,7 @@ from loaders.headers import STAFF
 from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Rejected, Row, Skip
 from loaders.kinds.staff import MERGE_STAFF, staff_person
 from loaders.report import RowStatus
-from loaders.values import clean_name, clean_text
+from schema.text import clean_name, clean_text
 from schema.vocabulary import GRID_MEMBER_KIND_ZH
 
 CHIEF_WORDS = ("网格长", "网格组长", "总网格长")

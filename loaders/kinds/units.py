@@ -18,7 +18,8 @@ from loaders.headers import UNITS
 from loaders.kinds.base import BatchResult, Emit, KindHandler, Problem, Rejected, Row, Skip, changed, native
 from loaders.kinds.staff import MERGE_STAFF, staff_matches, staff_person
 from loaders.report import RowStatus
-from loaders.values import ValueProblem, clean_code, clean_name, clean_text, household_numbers, split_names
+from loaders.values import clean_code, household_numbers, split_names
+from schema.text import ValueProblem, clean_name, clean_text
 
 
 @dataclass

@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 from api.app import create_app
 from api.auth import Role, issue_token, signing_key
 from graph.database import Database
+from graph.pii_key import sensitive_data
 from graph.settings import Settings
-from schema.sensitive import SensitiveData
 from tests.fixtures.town import Town, write_town
 from tests.neo4j_fixture import empty_graph
 
@@ -66,7 +66,7 @@ def api(api_settings: Settings) -> Iterator[Api]:
 def town_once(session_db: Database, town: Town, settings: Settings) -> Database:
     """The fixture town, written once per module, for tests that only read."""
     empty_graph(session_db)
-    write_town(session_db, town, SensitiveData.from_settings(settings))
+    write_town(session_db, town, sensitive_data(settings))
     return session_db
 
 

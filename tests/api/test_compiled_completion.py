@@ -25,8 +25,8 @@ from api.context import ApiContext
 from api.endpoint import format_error
 from api.schema import build_schema
 from graph.database import Database
+from graph.pii_key import sensitive_data
 from graph.settings import Settings
-from schema.sensitive import SensitiveData
 from tests.fixtures.town import Town
 
 pytestmark = pytest.mark.usefixtures("town_once")
@@ -136,7 +136,7 @@ def harvested() -> list[tuple[str, dict[str, Any] | None]]:
 def answer(schema: Any, db: Database, settings: Settings, caller: Caller, query: str,
            variables: dict[str, Any] | None) -> str:
     """The response body as the endpoint writes it (JSON), with the number of Cypher queries run."""
-    context = ApiContext(db=db, settings=settings, sensitive=SensitiveData.from_settings(settings), caller=caller)
+    context = ApiContext(db=db, settings=settings, sensitive=sensitive_data(settings), caller=caller)
     result = schema.execute_sync(query, variables, context, None, None, {StrawberryOperation.QUERY})
     body: dict[str, Any] = {"data": result.data}
     if result.errors:

@@ -19,8 +19,8 @@ from api.auth import Role, issue_token, signing_key
 from api.observe import configure_logging
 from graph.database import Database
 from graph.errors import GraphError
+from graph.local_neo4j import LocalNeo4j
 from graph.migrations import migrate
-from graph.server import LocalNeo4j
 from graph.settings import Settings
 from tests.neo4j_fixture import TEST_PASSWORD, free_port
 

@@ -40,8 +40,8 @@ from api.errors import MASKED_MESSAGE
 from api.schema import build_schema
 from graph.audit import AuditEntry
 from graph.database import Database
+from graph.pii_key import sensitive_data
 from graph.settings import Settings
-from schema.sensitive import SensitiveData
 from tests.fixtures.town import TEST_PII_KEY
 
 T = TypeVar("T")
@@ -253,7 +253,7 @@ def compile_document(document: str, caller: Caller, variables: dict[str, Any] | 
     """The statements (with parameters) a request would send, without a database (for one-off checks)."""
     settings = settings or Settings.from_env({"GRIDGRAPH_PII_KEY": TEST_PII_KEY, "GRIDGRAPH_MAX_PAGE_SIZE": "50"})
     context = RecordingContext(db=cast(Database, None), settings=settings,
-                               sensitive=SensitiveData.from_settings(settings), caller=caller)
+                               sensitive=sensitive_data(settings), caller=caller)
     result = build_schema().execute_sync(document, variables, context)
     assert not result.errors, result.errors
     return context.recorded.statements
@@ -320,7 +320,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def compiled(settings: Settings) -> dict[str, str]:
     """Every snapshot file's text as compiled now, by root field."""
     schema = build_schema()
-    sensitive = SensitiveData.from_settings(settings)
+    sensitive = sensitive_data(settings)
     files: dict[str, list[str]] = {}
     for name, document, variables in CORPUS:
         field_name = root_field(document)

@@ -13,7 +13,7 @@ import pytest
 
 from graph.database import Database
 from graph.errors import LocalServerError
-from graph.server import LocalNeo4j
+from graph.local_neo4j import LocalNeo4j
 from tests.neo4j_fixture import free_port
 
 PASSWORD = "launcher-test-pw"

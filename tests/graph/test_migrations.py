@@ -15,8 +15,8 @@ from graph.migrations import (
     migrate,
     pending,
 )
+from graph.pii_key import sensitive_data
 from graph.settings import Settings
-from schema.sensitive import SensitiveData
 
 
 def _schema(db: Database) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -93,7 +93,7 @@ def test_case_text_index_uses_cjk_analyzer(db: Database) -> None:
 
 
 def test_migration_4_gives_persons_keyed_by_their_id_hash_an_opaque_key(db: Database, settings: Settings) -> None:
-    sensitive = SensitiveData.from_settings(settings)
+    sensitive = sensitive_data(settings)
     hashes = [sensitive.hash("id", f"3707811988010212{n:02d}") for n in range(3)]
     db.write("UNWIND $hashes AS h CREATE (:Person {key: 'id:' + h, idHash: h})", {"hashes": hashes})
     db.write("CREATE (:Person {key: 'nid:abc'}), (:AuditEntry {id: 'a1', target: 'id:' + $h})", {"h": hashes[0]})

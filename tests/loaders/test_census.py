@@ -6,9 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from graph.database import Database
+from graph.pii_key import sensitive_data
 from graph.settings import Settings
 from loaders.report import ImportReport
-from schema.sensitive import SensitiveData
 from tests.loaders.conftest import Load, count, issues
 from tests.loaders.workbooks import CENSUS_HEADERS, census_row, census_workbook, id_number, write_csv
 
@@ -72,11 +72,11 @@ def test_id_and_phone_numbers_are_never_stored_in_plain_text(load: Load, roster:
     person = db.read("MATCH (p:Person {name: '张三'}) RETURN p.key AS key, p.idHash AS hash, p.idMasked AS masked, "
                      "p.phoneMasked AS phone, p.idCipher AS cipher")[0]
     # The key is opaque: made from the hash, deterministic, but not the hash nor holding it.
-    assert person["key"] == SensitiveData.from_settings(settings).person_key(person["hash"])
+    assert person["key"] == sensitive_data(settings).person_key(person["hash"])
     assert person["key"].startswith("pid:") and person["hash"] not in person["key"]
     assert person["masked"] == HEAD[:4] + "*" * 10 + HEAD[-4:]
     assert person["phone"] == "138****1111"
-    assert SensitiveData.from_settings(settings).decrypt(person["cipher"]) == HEAD  # the audited reveal
+    assert sensitive_data(settings).decrypt(person["cipher"]) == HEAD  # the audited reveal
 
 
 def test_rejected_rows_say_where_and_why(load: Load, roster: Path, tmp_path: Path, db: Database) -> None:

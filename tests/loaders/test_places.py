@@ -5,7 +5,7 @@ from __future__ import annotations
 from loaders.headers import CENSUS, CONTACTS, GRIDS, STAFF, closest_kind, find_header, normalise_header
 from loaders.places import chinese_number, grid_short_name, village_key, village_variants
 from loaders.state import GridIndex, GridInfo
-from loaders.values import ValueProblem
+from schema.text import ValueProblem
 
 
 def test_short_grid_names_compare_whatever_the_numerals() -> None:

@@ -7,16 +7,10 @@ from datetime import date, datetime
 import pytest
 
 from loaders.headers import CENSUS, CONTACTS, GRIDS, find_header, normalise_header
-from loaders.idnumber import IdNumberError, parse_id_number
-from loaders.values import (
-    ValueProblem,
-    clean_name,
-    household_numbers,
-    parse_date_parts,
-    parse_phone,
-    split_names,
-    star_rating,
-)
+from loaders.values import household_numbers, parse_date_parts, split_names, star_rating
+from schema.idnumber import IdNumberError, parse_id_number
+from schema.phone import parse_phone
+from schema.text import ValueProblem, clean_name
 from tests.loaders.workbooks import id_number
 
 VALID = "11010519491231002X"  # the standard's own example

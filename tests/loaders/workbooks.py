@@ -8,7 +8,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from loaders.idnumber import check_character
+from schema.idnumber import check_character
 
 ROSTER_HEADERS = ("网格编码", "网格名称", "层级", "上级网格", "网格类型", "区划代码", "网格长", "网格长电话", "网格员",
                   "网格员电话", "星级")

@@ -24,8 +24,8 @@ from queries.errors import (
     ProtectedLabel,
     ProtectedProperty,
 )
+from queries.neo4j_values import to_jsonable
 from queries.statement import check_statement
-from queries.values import to_jsonable
 
 ATTEMPTS: list[tuple[str, type[CypherRefused]]] = [
     ("CREATE (n:Person {key: 'x'})", ForbiddenClause),

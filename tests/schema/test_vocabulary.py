@@ -7,10 +7,11 @@ from enum import StrEnum
 import pytest
 
 from api.schema import build_schema
-from loaders.values import CASE_STATUS_ZH, satisfaction
+from loaders.values import satisfaction
 from queries.library import CONSTANTS
 from schema.deadlines import URGENCY_ZH, Urgency
 from schema.vocabulary import (
+    CASE_STATUS_ZH,
     GRID_KIND_ZH,
     MEDIATION_OUTCOME_ZH,
     NO_RATING_ZH,

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from operator import mul
 
-from loaders.region_codes import is_current_division
-from loaders.values import to_halfwidth
+from schema.region_codes import is_current_division
+from schema.text import to_halfwidth
 
 _WEIGHTS = tuple(2 ** (17 - i) % 11 for i in range(17))
 _CHECK_CHARS = "10X98765432"
